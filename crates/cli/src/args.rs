@@ -1,0 +1,258 @@
+//! Command-line arguments (clap derive). Every option documents its default.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use infoscope_estimators::Unit;
+use infoscope_estimators::discrete::{BiasCorrection, BinPolicy};
+
+/// infoscope: what does a recurrent neural network know? Information-theoretic estimators for
+/// network activity. All computation is in nats; choose the printed unit with --unit.
+#[derive(Debug, Parser)]
+#[command(name = "infoscope", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Estimate I(X;Y), I(X;Y|Z) or H(X) from .npy/.npz files.
+    Estimate(EstimateArgs),
+    /// Generate correlated Gaussian data with a known MI, write it as .npy, and estimate it
+    /// with every method (the built-in demo).
+    Demo(DemoArgs),
+}
+
+/// The estimation methods of the CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    /// Bin each column (see --bins), treat each row as one symbol, plug-in estimate.
+    Binned,
+    /// Jointly Gaussian model: log-determinants of the sample covariance.
+    Gaussian,
+}
+
+/// How to read Y (and Z) for the binned method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum YKind {
+    /// Integer or boolean arrays are labels, float arrays are binned.
+    Auto,
+    /// Use the values as symbols as they are (floats must be integral).
+    Labels,
+    /// Bin the values with the same policy as X.
+    Continuous,
+}
+
+/// Printed unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnitArg {
+    /// Natural units (log base e).
+    Nats,
+    /// Binary units (log base 2).
+    Bits,
+}
+
+impl From<UnitArg> for Unit {
+    fn from(u: UnitArg) -> Self {
+        match u {
+            UnitArg::Nats => Unit::Nats,
+            UnitArg::Bits => Unit::Bits,
+        }
+    }
+}
+
+/// Bias corrections of the binned method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CorrectionArg {
+    /// Plain plug-in estimate.
+    None,
+    /// Miller–Madow: + (m − 1)/(2n) nats per entropy term.
+    MillerMadow,
+    /// Leave-one-out jackknife.
+    Jackknife,
+    /// James–Stein shrinkage of the joint frequencies (Hausser & Strimmer 2009).
+    JamesStein,
+}
+
+impl From<CorrectionArg> for BiasCorrection {
+    fn from(c: CorrectionArg) -> Self {
+        match c {
+            CorrectionArg::None => BiasCorrection::None,
+            CorrectionArg::MillerMadow => BiasCorrection::MillerMadow,
+            CorrectionArg::Jackknife => BiasCorrection::Jackknife,
+            CorrectionArg::JamesStein => BiasCorrection::JamesStein,
+        }
+    }
+}
+
+/// Arguments of `infoscope estimate`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Inputs are .npy or .npz files (float64/float32/integer/bool, C or Fortran order); pick an array
+of an .npz with FILE.npz:KEY. Rows are samples, columns are dimensions; a 1-D array is one column.
+Without --y the entropy H(X) is estimated; with --z the conditional MI I(X;Y|Z).
+
+Examples:
+  infoscope estimate --method gaussian --x hidden.npy --y stimulus.npy --unit bits
+  infoscope estimate --method binned --x rec.npz:hidden --y rec.npz:labels --bins unit-minmax:30
+  infoscope estimate --method binned --x layer.npy --bins fixed-edges:-1:1:30 --json")]
+pub struct EstimateArgs {
+    /// Estimation method.
+    #[arg(long, value_enum)]
+    pub method: Method,
+    /// X: FILE.npy or FILE.npz[:KEY].
+    #[arg(long, value_name = "FILE[:KEY]")]
+    pub x: String,
+    /// Y: FILE.npy or FILE.npz[:KEY]. Omit it to estimate H(X).
+    #[arg(long, value_name = "FILE[:KEY]")]
+    pub y: Option<String>,
+    /// Z, the conditioning variable of I(X;Y|Z).
+    #[arg(long, value_name = "FILE[:KEY]", requires = "y")]
+    pub z: Option<String>,
+    /// Binning policy (binned method): unit-minmax:N, global-minmax:N, quantile:N,
+    /// intervals:LO:HI:N (N bins, top edge inclusive), fixed-edges:LO:HI:N (IDNNs: N edges),
+    /// width:W (Saxe: floor(v/W)).
+    #[arg(long, value_name = "SPEC", default_value = "unit-minmax:10", value_parser = parse_bins)]
+    pub bins: BinPolicy,
+    /// Bias correction of the plug-in entropies (binned method).
+    #[arg(long, value_enum, default_value = "none")]
+    pub correction: CorrectionArg,
+    /// How Y and Z are read by the binned method.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub y_kind: YKind,
+    /// Ridge added to the covariance diagonal (gaussian method), in data units squared.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub ridge: f64,
+    /// Unit of the printed value.
+    #[arg(long, value_enum, default_value = "nats")]
+    pub unit: UnitArg,
+    /// Print the result as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the JSON result to this file (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `infoscope demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of samples.
+    #[arg(long, default_value_t = 5000)]
+    pub n: usize,
+    /// Correlation of each of the `dims` pairs of components (|rho| < 1).
+    #[arg(long, default_value_t = 0.8, allow_negative_numbers = true)]
+    pub rho: f64,
+    /// Number of correlated component pairs (X and Y each have this many columns).
+    #[arg(long, default_value_t = 1)]
+    pub dims: usize,
+    /// Seed of the data generator.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Unit of the printed values.
+    #[arg(long, value_enum, default_value = "bits")]
+    pub unit: UnitArg,
+    /// Folder for the generated data (x.npy, y.npy) and results.json.
+    #[arg(long, default_value = "runs/demo")]
+    pub out: PathBuf,
+}
+
+/// Parse a `--bins` spec such as `unit-minmax:30` or `fixed-edges:-1:1:30`.
+pub fn parse_bins(spec: &str) -> Result<BinPolicy, String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let num = |i: usize| -> Result<f64, String> {
+        parts
+            .get(i)
+            .ok_or_else(|| format!("{spec:?} is missing a number"))?
+            .parse::<f64>()
+            .map_err(|e| format!("{spec:?}: {e}"))
+    };
+    let count = |i: usize| -> Result<usize, String> {
+        parts
+            .get(i)
+            .ok_or_else(|| format!("{spec:?} is missing a count"))?
+            .parse::<usize>()
+            .map_err(|e| format!("{spec:?}: bad count: {e}"))
+    };
+    let arity = |n: usize| -> Result<(), String> {
+        if parts.len() == n + 1 {
+            Ok(())
+        } else {
+            Err(format!("{spec:?} needs {n} value(s) after the policy name"))
+        }
+    };
+    let policy = match parts[0] {
+        "unit-minmax" => {
+            arity(1)?;
+            BinPolicy::PerUnitMinMax { n_bins: count(1)? }
+        }
+        "global-minmax" => {
+            arity(1)?;
+            BinPolicy::GlobalMinMax { n_bins: count(1)? }
+        }
+        "quantile" => {
+            arity(1)?;
+            BinPolicy::Quantile { n_bins: count(1)? }
+        }
+        "intervals" => {
+            arity(3)?;
+            BinPolicy::FixedIntervals {
+                lo: num(1)?,
+                hi: num(2)?,
+                n_bins: count(3)?,
+            }
+        }
+        "fixed-edges" => {
+            arity(3)?;
+            BinPolicy::FixedEdges {
+                lo: num(1)?,
+                hi: num(2)?,
+                n_edges: count(3)?,
+            }
+        }
+        "width" => {
+            arity(1)?;
+            BinPolicy::FixedWidth { width: num(1)? }
+        }
+        other => {
+            return Err(format!(
+                "unknown binning policy {other:?}; expected unit-minmax:N, global-minmax:N, \
+                 quantile:N, intervals:LO:HI:N, fixed-edges:LO:HI:N or width:W"
+            ));
+        }
+    };
+    policy.check().map_err(|e| e.to_string())?;
+    Ok(policy)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bins_specs_parse() {
+        assert_eq!(
+            parse_bins("unit-minmax:30"),
+            Ok(BinPolicy::PerUnitMinMax { n_bins: 30 })
+        );
+        assert_eq!(
+            parse_bins("fixed-edges:-1:1:30"),
+            Ok(BinPolicy::FixedEdges {
+                lo: -1.0,
+                hi: 1.0,
+                n_edges: 30
+            })
+        );
+        assert_eq!(
+            parse_bins("width:0.07"),
+            Ok(BinPolicy::FixedWidth { width: 0.07 })
+        );
+        assert!(parse_bins("width:-1").is_err());
+        assert!(parse_bins("quantile").is_err());
+        assert!(parse_bins("bogus:3").is_err());
+        assert!(parse_bins("intervals:0:1").is_err());
+    }
+}

@@ -1,0 +1,187 @@
+//! `infoscope estimate`: read arrays, call one estimator, print and save the result.
+
+use anyhow::{Context, Result, bail};
+use infoscope_estimators::discrete::{Binned, PlugIn};
+use infoscope_estimators::gaussian::Gaussian;
+use infoscope_estimators::{
+    ConditionalMutualInformation, Entropy, Estimate, MutualInformation, Unit,
+};
+use infoscope_nn::io::{self, ArraySource, LoadedArray};
+use ndarray::{Array2, Axis, Ix1, Ix2};
+use serde::Serialize;
+
+use crate::args::{EstimateArgs, Method, YKind};
+use crate::report::{InputInfo, print_table};
+
+/// The JSON written by `--json` and `--out`.
+#[derive(Debug, Serialize)]
+pub struct EstimateOutput {
+    /// Where each argument came from.
+    pub inputs: Vec<InputInfo>,
+    /// The estimate with its unit, configuration and diagnostics.
+    pub estimate: infoscope_estimators::EstimateRecord,
+}
+
+/// One input array, read and described.
+struct Input {
+    info: InputInfo,
+    array: LoadedArray,
+}
+
+fn read(role: &'static str, spec: &str) -> Result<Input> {
+    let src = ArraySource::parse(spec);
+    let array = io::read_array(&src).with_context(|| format!("reading --{role}"))?;
+    if !(1..=2).contains(&array.shape().len()) {
+        bail!(
+            "--{role} {src}: expected a 1-D or 2-D array (samples × dims), got shape {:?}",
+            array.shape()
+        );
+    }
+    let info = InputInfo {
+        role,
+        source: array.source.to_string(),
+        shape: array.shape().to_vec(),
+        dtype: array.dtype.clone(),
+        used_as: String::new(),
+    };
+    Ok(Input { info, array })
+}
+
+/// A 2-D float view of an input (1-D becomes one column).
+fn floats(input: &Input) -> Result<Array2<f64>> {
+    let a = input.array.to_f64();
+    let a = match a.ndim() {
+        1 => a.into_dimensionality::<Ix1>()?.insert_axis(Axis(1)),
+        _ => a.into_dimensionality::<Ix2>()?,
+    };
+    Ok(a)
+}
+
+/// A 2-D integer view of an input whose values are all integral.
+fn symbols(input: &Input) -> Result<Array2<i64>> {
+    let f = floats(input)?;
+    if let Some(((row, col), v)) = f
+        .indexed_iter()
+        .find(|(_, v)| v.fract() != 0.0 || !v.is_finite())
+    {
+        bail!(
+            "--{} {}: value {v} at row {row}, column {col} is not an integer label \
+             (use --y-kind continuous to bin it)",
+            input.info.role,
+            input.info.source
+        );
+    }
+    Ok(f.mapv(|v| v as i64))
+}
+
+/// Whether Y/Z are used as labels by the binned method.
+fn as_labels(kind: YKind, input: &Input) -> bool {
+    match kind {
+        YKind::Auto => input.array.is_integer(),
+        YKind::Labels => true,
+        YKind::Continuous => false,
+    }
+}
+
+/// Run `infoscope estimate`.
+pub fn run(args: &EstimateArgs) -> Result<()> {
+    let unit: Unit = args.unit.into();
+    let mut inputs = vec![read("x", &args.x)?];
+    if let Some(y) = &args.y {
+        inputs.push(read("y", y)?);
+    }
+    if let Some(z) = &args.z {
+        inputs.push(read("z", z)?);
+    }
+    let estimate = match args.method {
+        Method::Gaussian => gaussian(args, &mut inputs)?,
+        Method::Binned => binned(args, &mut inputs)?,
+    };
+    let output = EstimateOutput {
+        inputs: inputs.into_iter().map(|i| i.info).collect(),
+        estimate: estimate.record(unit),
+    };
+    if let Some(path) = &args.out {
+        io::write_json(path, &output)
+            .with_context(|| format!("writing --out {}", path.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&output)?);
+    } else {
+        print_table(&output.inputs, &output.estimate);
+    }
+    Ok(())
+}
+
+fn gaussian(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
+    let est = Gaussian::params().ridge(args.ridge).check()?;
+    let data: Vec<Array2<f64>> = inputs.iter().map(floats).collect::<Result<_>>()?;
+    for input in inputs.iter_mut() {
+        input.info.used_as = "continuous".into();
+    }
+    let e = match data.as_slice() {
+        [x] => est.entropy(x.view())?,
+        [x, y] => est.estimate(x.view(), y.view())?,
+        [x, y, z] => est.estimate_conditional(x.view(), y.view(), z.view())?,
+        _ => bail!("expected --x, optionally --y and --z"),
+    };
+    Ok(e)
+}
+
+fn binned(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
+    let est = Binned::params()
+        .policy(args.bins)
+        .correction(args.correction.into())
+        .check()?;
+    let x = floats(&inputs[0])?;
+    inputs[0].info.used_as = "binned".into();
+    let labels: Vec<bool> = inputs[1..]
+        .iter()
+        .map(|i| as_labels(args.y_kind, i))
+        .collect();
+    for (input, &is_label) in inputs[1..].iter_mut().zip(&labels) {
+        input.info.used_as = if is_label {
+            "labels".into()
+        } else {
+            "binned".into()
+        };
+    }
+    if labels.iter().all(|&l| !l) {
+        let rest: Vec<Array2<f64>> = inputs[1..].iter().map(floats).collect::<Result<_>>()?;
+        return Ok(match rest.as_slice() {
+            [] => est.entropy(x.view())?,
+            [y] => est.estimate(x.view(), y.view())?,
+            [y, z] => est.estimate_conditional(x.view(), y.view(), z.view())?,
+            _ => bail!("expected --x, optionally --y and --z"),
+        });
+    }
+    if let [y] = &inputs[1..] {
+        if y.info.shape.get(1).is_none_or(|&c| c == 1) {
+            let y = symbols(y)?.column(0).to_owned();
+            return Ok(est.mutual_information_with_labels(x.view(), y.view())?);
+        }
+    }
+    // Labels with several columns, or a mix of labels and binned data among Y and Z: bin what
+    // is continuous, keep labels as they are, and estimate on the symbols.
+    let plugin = PlugIn::params()
+        .correction(args.correction.into())
+        .check()?;
+    let xs = est.bin("x", x.view())?.symbols;
+    let mut rest = Vec::new();
+    for (input, &is_label) in inputs[1..].iter().zip(&labels) {
+        let role = input.info.role;
+        rest.push(if is_label {
+            symbols(input)?
+        } else {
+            est.bin(role, floats(input)?.view())?.symbols
+        });
+    }
+    let mut e = match rest.as_slice() {
+        [y] => plugin.mutual_information(xs.view(), y.view())?,
+        [y, z] => plugin.conditional_mutual_information(xs.view(), y.view(), z.view())?,
+        _ => bail!("expected --x, optionally --y and --z"),
+    };
+    e.method = "binned".into();
+    e.config = serde_json::to_value(est.config())?;
+    Ok(e)
+}

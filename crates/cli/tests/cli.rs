@@ -1,0 +1,432 @@
+//! End-to-end tests of the `infoscope` binary: content of the output, not just exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use infoscope_nn::io::{self, write_npy};
+use ndarray::{Array1, Array2, array};
+use serde_json::Value;
+
+fn infoscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_infoscope"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok_json(args: &[&str]) -> Value {
+    let out = infoscope(args);
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+}
+
+/// Run a command that must fail: non-zero exit, exactly one line on stderr, which is returned.
+fn fails(args: &[&str]) -> String {
+    let out = infoscope(args);
+    assert!(!out.status.success(), "expected failure for {args:?}");
+    assert!(out.stdout.is_empty(), "no partial output on stdout");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    err
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Correlated pair with rho = 0.6 and 2000 samples (deterministic, no RNG needed).
+fn pair(dir: &Path) -> (PathBuf, PathBuf, Array2<f64>, Array2<f64>) {
+    let n = 2000;
+    let x = Array2::from_shape_fn((n, 1), |(i, _)| ((i as f64) * 0.7312).sin() * 3.0);
+    let y = Array2::from_shape_fn((n, 1), |(i, _)| x[[i, 0]] + ((i as f64) * 1.913).cos());
+    let (xp, yp) = (dir.join("x.npy"), dir.join("y.npy"));
+    write_npy(&xp, &x).unwrap();
+    write_npy(&yp, &y).unwrap();
+    (xp, yp, x, y)
+}
+
+#[test]
+fn demo_writes_data_and_recovers_the_gaussian_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = infoscope(&[
+        "demo",
+        "--n",
+        "4000",
+        "--rho",
+        "0.9",
+        "--out",
+        p(dir.path()),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("[bits]"), "units are labelled: {stdout}");
+    let results: Value = io::read_json(&dir.path().join("results.json")).unwrap();
+    let truth = results["true_mi_nats"].as_f64().unwrap();
+    assert!(
+        (truth - 0.830366).abs() < 1e-6,
+        "SPEC.md §1.3: rho = 0.9 gives 0.830366 nats"
+    );
+    let gaussian = &results["rows"][0]["estimate"];
+    assert_eq!(gaussian["method"], "gaussian");
+    // n = 4000, rho = 0.9: sd of the Gaussian MI estimate ≈ rho / sqrt(n) ≈ 0.014 nats.
+    assert!((gaussian["value_nats"].as_f64().unwrap() - truth).abs() < 0.05);
+    assert_eq!(gaussian["unit"], "bits");
+    assert!(dir.path().join("x.npy").exists() && dir.path().join("y.npy").exists());
+}
+
+#[test]
+fn gaussian_estimate_matches_the_library_in_both_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, x, y) = pair(dir.path());
+    use infoscope_estimators::MutualInformation;
+    let lib = infoscope_estimators::gaussian::Gaussian::params()
+        .check()
+        .unwrap()
+        .estimate(x.view(), y.view())
+        .unwrap();
+    let nats = ok_json(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--json",
+    ]);
+    let bits = ok_json(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--json",
+        "--unit",
+        "bits",
+    ]);
+    assert_eq!(nats["estimate"]["value"].as_f64().unwrap(), lib.nats());
+    assert_eq!(nats["estimate"]["unit"], "nats");
+    let b = bits["estimate"]["value"].as_f64().unwrap();
+    assert!((b - lib.nats() / std::f64::consts::LN_2).abs() < 1e-15);
+    assert_eq!(bits["inputs"][0]["dtype"], "float64");
+}
+
+#[test]
+fn table_output_names_quantity_unit_and_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, _, _, _) = pair(dir.path());
+    let out = infoscope(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        p(&xp),
+        "--bins",
+        "width:0.5",
+        "--unit",
+        "bits",
+    ]);
+    assert!(out.status.success());
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("H(X)") && s.contains(" bits") && s.contains("2000 × 1 float64"),
+        "{s}"
+    );
+}
+
+#[test]
+fn npz_keys_integer_labels_and_out_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let hidden = array![[0.1, 0.9], [0.2, 0.8], [0.9, 0.1], [0.8, 0.2]];
+    let labels = Array1::from(vec![0_i64, 0, 1, 1]);
+    let npz = dir.path().join("rec.npz");
+    io::write_npz_with(&npz, |sink| {
+        sink.add("hidden", &hidden)?;
+        sink.add("labels", &labels)
+    })
+    .unwrap();
+    let out_file = dir.path().join("sub/result.json");
+    let x = format!("{}:hidden", p(&npz));
+    let y = format!("{}:labels", p(&npz));
+    let v = ok_json(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        &x,
+        "--y",
+        &y,
+        "--bins",
+        "unit-minmax:2",
+        "--json",
+        "--unit",
+        "bits",
+        "--out",
+        p(&out_file),
+    ]);
+    assert_eq!(v["inputs"][1]["used_as"], "labels");
+    assert!((v["estimate"]["value"].as_f64().unwrap() - 1.0).abs() < 1e-12);
+    let saved: Value = io::read_json(&out_file).unwrap();
+    assert_eq!(saved, v);
+    // A missing key names the ones that exist.
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        &format!("{}:nope", p(&npz)),
+    ]);
+    assert!(
+        err.contains("nope") && err.contains("hidden") && err.contains("labels"),
+        "{err}"
+    );
+    // An npz with several arrays and no key is ambiguous.
+    let err = fails(&["estimate", "--method", "binned", "--x", p(&npz)]);
+    assert!(err.contains("hidden"), "{err}");
+}
+
+#[test]
+fn float32_and_fortran_order_inputs_give_the_same_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, x, y) = pair(dir.path());
+    let x32 = x.mapv(|v| v as f32);
+    let xp32 = dir.path().join("x32.npy");
+    write_npy(&xp32, &x32).unwrap();
+    let yf = dir.path().join("yf.npy");
+    let y_fortran = y.t().to_owned();
+    write_npy(&yf, &y_fortran.t()).unwrap();
+    let base = ok_json(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--json",
+    ]);
+    let fort = ok_json(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yf),
+        "--json",
+    ]);
+    assert_eq!(base["estimate"]["value"], fort["estimate"]["value"]);
+    let f32v = ok_json(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp32),
+        "--y",
+        p(&yp),
+        "--json",
+    ]);
+    assert_eq!(f32v["inputs"][0]["dtype"], "float32");
+    let (a, b) = (
+        base["estimate"]["value"].as_f64().unwrap(),
+        f32v["estimate"]["value"].as_f64().unwrap(),
+    );
+    assert!((a - b).abs() < 1e-5, "float32 rounding only: {a} vs {b}");
+}
+
+// ---------------------------------------------------------------- bad inputs: one line, exit != 0
+
+#[test]
+fn nan_in_a_file_is_reported_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, yp, mut x, _) = pair(dir.path());
+    x[[17, 0]] = f64::NAN;
+    let bad = dir.path().join("bad.npy");
+    write_npy(&bad, &x).unwrap();
+    for method in ["gaussian", "binned"] {
+        let err = fails(&[
+            "estimate",
+            "--method",
+            method,
+            "--x",
+            p(&bad),
+            "--y",
+            p(&yp),
+        ]);
+        assert!(
+            err.contains("`x`") && err.contains("row 17") && err.contains("NaN"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn infinity_in_a_file_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, _, _, mut y) = pair(dir.path());
+    y[[3, 0]] = f64::INFINITY;
+    let bad = dir.path().join("bad.npy");
+    write_npy(&bad, &y).unwrap();
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&bad),
+    ]);
+    assert!(
+        err.contains("`y`") && err.contains("row 3") && err.contains("inf"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_and_single_sample_inputs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.npy");
+    write_npy(&empty, &Array2::<f64>::zeros((0, 2))).unwrap();
+    let err = fails(&["estimate", "--method", "binned", "--x", p(&empty)]);
+    assert!(err.contains("empty"), "{err}");
+    let one = dir.path().join("one.npy");
+    write_npy(&one, &array![[1.0, 2.0]]).unwrap();
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&one),
+        "--y",
+        p(&one),
+    ]);
+    assert!(
+        err.contains("1 samples") && err.contains("at least 2"),
+        "{err}"
+    );
+}
+
+#[test]
+fn mismatched_rows_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, _, _, _) = pair(dir.path());
+    let short = dir.path().join("short.npy");
+    write_npy(&short, &Array2::<f64>::ones((10, 1))).unwrap();
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&short),
+    ]);
+    assert!(
+        err.contains("`y` has 10 rows") && err.contains("2000"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unsupported_dtype_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A complex128 .npy written by hand: magic, version 1.0, header length, header, data.
+    let header = "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }";
+    let mut header = header.to_owned();
+    while (10 + header.len() + 1) % 64 != 0 {
+        header.push(' ');
+    }
+    header.push('\n');
+    let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+    bytes.extend_from_slice(header.as_bytes());
+    bytes.extend_from_slice(&[0_u8; 32]);
+    let path = dir.path().join("complex.npy");
+    std::fs::write(&path, bytes).unwrap();
+    let err = fails(&["estimate", "--method", "gaussian", "--x", p(&path)]);
+    assert!(err.contains("c16"), "{err}");
+}
+
+#[test]
+fn corrupt_npz_and_missing_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("corrupt.npz");
+    std::fs::write(&path, b"this is not a zip archive at all").unwrap();
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        &format!("{}:x", p(&path)),
+    ]);
+    assert!(err.contains("corrupt") || err.contains("zip"), "{err}");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        "/nonexistent/x.npy",
+    ]);
+    assert!(err.contains("/nonexistent/x.npy"), "{err}");
+}
+
+#[test]
+fn bad_options_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, _, _) = pair(dir.path());
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        p(&xp),
+        "--bins",
+        "width:0",
+    ]);
+    assert!(err.contains("width"), "{err}");
+    let err = fails(&["estimate", "--method", "kraskov", "--x", p(&xp)]);
+    assert!(err.contains("kraskov"), "{err}");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--ridge",
+        "-1",
+    ]);
+    assert!(err.contains("ridge"), "{err}");
+    let err = fails(&["demo", "--rho", "1.5", "--out", p(dir.path())]);
+    assert!(err.contains("rho"), "{err}");
+}
+
+#[test]
+fn non_integral_labels_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, _, _) = pair(dir.path());
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--y-kind",
+        "labels",
+    ]);
+    assert!(err.contains("not an integer label"), "{err}");
+}

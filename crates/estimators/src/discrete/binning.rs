@@ -1,0 +1,460 @@
+//! Binning policies: how continuous activity becomes integer symbols (SPEC.md §1.1).
+
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{EstimatorError, Result, ensure_param};
+
+/// How each column of continuous data is cut into bins.
+///
+/// Symbols are dense per column: two samples share a symbol exactly when they fall in the same
+/// bin. Every binned estimate is invariant to relabelling bins, so only the partition matters.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BinPolicy {
+    /// IDNNs semantics (Shwartz-Ziv & Tishby; `idnns/information/information_process.py`):
+    /// `n_edges` equally spaced *edges* over `[lo, hi]` (numpy `linspace`), and a value `v` gets
+    /// the interval `i` with `edges[i] ≤ v < edges[i+1]` (numpy `digitize`). So there are
+    /// `n_edges − 1` intervals, values `≥ hi` share one extra top symbol (IDNNs' isolated
+    /// `1.0`), and values `< lo` share one extra bottom symbol. The IDNNs default is
+    /// `{lo: −1, hi: 1, n_edges: 30}`: 29 intervals of width 2/29.
+    ///
+    /// Symbol `s` of [`BinPolicy::apply`] is `interval + 1`: 0 is below `lo`, `n_edges` is at
+    /// or above `hi`.
+    FixedEdges {
+        /// Lowest edge.
+        lo: f64,
+        /// Highest edge.
+        hi: f64,
+        /// Number of edges (≥ 2).
+        n_edges: usize,
+    },
+    /// `n_bins` equal intervals over `[lo, hi]`, the top edge inclusive (so `hi` is in the last
+    /// bin; the natural reading of the Padova project's "nbins = 2"). Values outside
+    /// `[lo, hi]` go to the nearest end bin and are counted in the diagnostics.
+    FixedIntervals {
+        /// Lower end of the range.
+        lo: f64,
+        /// Upper end of the range (inclusive).
+        hi: f64,
+        /// Number of bins (≥ 1).
+        n_bins: usize,
+    },
+    /// Saxe et al. (2018) semantics (`artemyk/ibsgd` `simplebinmi.py`): symbol
+    /// `floor(v / width)`. Unbounded, so it suits ReLU layers; their default width is 0.07.
+    FixedWidth {
+        /// Bin width (> 0).
+        width: f64,
+    },
+    /// `n_bins` equal intervals between each column's own minimum and maximum (top edge
+    /// inclusive). Suits ReLU/softplus units with different ranges. A constant column is one bin.
+    PerUnitMinMax {
+        /// Number of bins per unit (≥ 1).
+        n_bins: usize,
+    },
+    /// `n_bins` equal intervals between the minimum and maximum over *all* columns (top edge
+    /// inclusive).
+    GlobalMinMax {
+        /// Number of bins (≥ 1).
+        n_bins: usize,
+    },
+    /// Per-column equal-frequency bins: the edges are the column's empirical quantiles
+    /// `k / n_bins` (linear interpolation, numpy's default). Tied values share a bin, so heavy
+    /// ties (e.g. ReLU zeros) give fewer occupied bins.
+    Quantile {
+        /// Number of bins per unit (≥ 1).
+        n_bins: usize,
+    },
+}
+
+impl Default for BinPolicy {
+    /// 10 equal bins per unit between its min and max.
+    fn default() -> Self {
+        BinPolicy::PerUnitMinMax { n_bins: 10 }
+    }
+}
+
+/// Continuous data turned into symbols.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BinnedData {
+    /// One symbol per value, same shape as the input.
+    pub symbols: Array2<i64>,
+    /// Number of values outside a fixed range (`FixedEdges`, `FixedIntervals`).
+    pub n_out_of_range: usize,
+}
+
+/// How one column maps values to symbols.
+#[derive(Clone, Debug)]
+pub(crate) enum ColumnRule {
+    /// `linspace` edges; `count_le` is found arithmetically and then checked against the edges.
+    /// `fixed` marks a user-given range (values outside it are counted).
+    Uniform {
+        edges: Vec<f64>,
+        lo: f64,
+        inv_step: f64,
+        mode: Mode,
+        fixed: bool,
+    },
+    /// Arbitrary sorted edges (quantiles); intervals with the top edge inclusive.
+    Sorted { edges: Vec<f64> },
+    /// `floor(v / width)`.
+    Width { width: f64 },
+    /// A constant column: one symbol.
+    Constant,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Symbol = number of edges ≤ v (IDNNs / numpy digitize).
+    Digitize,
+    /// Symbol = interval index clamped to `0..n_bins`, top edge inclusive.
+    Intervals,
+}
+
+/// `floor(t)` for |t| < 2^62 without a libm call (baseline x86-64 has no rounding instruction).
+#[inline]
+pub(crate) fn floor_i64(t: f64) -> i64 {
+    let i = t as i64;
+    if (i as f64) > t { i - 1 } else { i }
+}
+
+/// numpy's `linspace(lo, hi, num)`: `lo + i·step`, with the last value exactly `hi`.
+fn linspace(lo: f64, hi: f64, num: usize) -> Vec<f64> {
+    let div = (num - 1) as f64;
+    let step = (hi - lo) / div;
+    let mut v: Vec<f64> = (0..num).map(|i| lo + i as f64 * step).collect();
+    if let Some(last) = v.last_mut() {
+        *last = hi;
+    }
+    v
+}
+
+impl ColumnRule {
+    fn uniform(lo: f64, hi: f64, n_edges: usize, mode: Mode, fixed: bool) -> Self {
+        if hi <= lo {
+            return ColumnRule::Constant;
+        }
+        let edges = linspace(lo, hi, n_edges);
+        let inv_step = (n_edges - 1) as f64 / (hi - lo);
+        ColumnRule::Uniform {
+            edges,
+            lo,
+            inv_step,
+            mode,
+            fixed,
+        }
+    }
+
+    /// Number of possible symbols (symbols are `0..n`), or `None` when unbounded.
+    pub(crate) fn n_symbols(&self) -> Option<usize> {
+        match self {
+            ColumnRule::Uniform {
+                edges,
+                mode: Mode::Digitize,
+                ..
+            } => Some(edges.len() + 1),
+            ColumnRule::Uniform { edges, .. } | ColumnRule::Sorted { edges } => {
+                Some(edges.len() - 1)
+            }
+            ColumnRule::Width { .. } => None,
+            ColumnRule::Constant => Some(1),
+        }
+    }
+
+    /// Whether the rule has a fixed range whose violations are counted.
+    pub(crate) fn has_fixed_range(&self) -> bool {
+        matches!(self, ColumnRule::Uniform { fixed: true, .. })
+    }
+
+    /// Whether `v` lies outside the rule's fixed range.
+    #[inline]
+    pub(crate) fn out_of_range(&self, v: f64) -> bool {
+        match self {
+            ColumnRule::Uniform {
+                edges, fixed: true, ..
+            } => v < edges[0] || v > edges[edges.len() - 1],
+            _ => false,
+        }
+    }
+
+    /// The symbol of `v` (finite).
+    #[inline]
+    pub(crate) fn symbol(&self, v: f64) -> i64 {
+        match self {
+            ColumnRule::Uniform {
+                edges,
+                lo,
+                inv_step,
+                mode,
+                ..
+            } => {
+                let m = edges.len();
+                // Guess the number of edges <= v, then correct against the exact edges so the
+                // result equals numpy's digitize on the same linspace edges.
+                // Saturating float-to-int casts make far-out values land on the clamps.
+                let guess = ((v - lo) * inv_step) as i64 + 1;
+                let mut c = guess.clamp(0, m as i64) as usize;
+                while c > 0 && edges[c - 1] > v {
+                    c -= 1;
+                }
+                while c < m && edges[c] <= v {
+                    c += 1;
+                }
+                match mode {
+                    Mode::Digitize => c as i64,
+                    Mode::Intervals => (c.max(1) - 1).min(m - 2) as i64,
+                }
+            }
+            ColumnRule::Sorted { edges } => {
+                let c = edges.partition_point(|&e| e <= v);
+                (c.max(1) - 1).min(edges.len() - 2) as i64
+            }
+            ColumnRule::Width { width } => floor_i64(v / width),
+            ColumnRule::Constant => 0,
+        }
+    }
+}
+
+/// Per-column (min, max) in one row-major pass.
+pub(crate) fn column_min_max(x: ArrayView2<'_, f64>) -> Vec<(f64, f64)> {
+    let mut mm = vec![(f64::INFINITY, f64::NEG_INFINITY); x.ncols()];
+    for row in x.rows() {
+        for (m, &v) in mm.iter_mut().zip(row.iter()) {
+            m.0 = m.0.min(v);
+            m.1 = m.1.max(v);
+        }
+    }
+    mm
+}
+
+/// numpy's default (linear) quantile of sorted data at probability `q`.
+fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let pos = q * (sorted.len() - 1) as f64;
+    let i = pos.floor() as usize;
+    let frac = pos - i as f64;
+    if i + 1 >= sorted.len() {
+        return sorted[sorted.len() - 1];
+    }
+    sorted[i] + frac * (sorted[i + 1] - sorted[i])
+}
+
+fn quantile_rule(col: ArrayView1<'_, f64>, n_bins: usize) -> ColumnRule {
+    let mut sorted = col.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if sorted[0] == sorted[sorted.len() - 1] {
+        return ColumnRule::Constant;
+    }
+    let edges = (0..=n_bins)
+        .map(|k| quantile_sorted(&sorted, k as f64 / n_bins as f64))
+        .collect();
+    ColumnRule::Sorted { edges }
+}
+
+impl BinPolicy {
+    /// Validate the policy's parameters.
+    pub fn check(&self) -> Result<()> {
+        match *self {
+            BinPolicy::FixedEdges { lo, hi, n_edges } => {
+                check_range(lo, hi)?;
+                ensure_param!(
+                    n_edges >= 2,
+                    "n_edges",
+                    "need at least 2 edges, got {n_edges}"
+                );
+            }
+            BinPolicy::FixedIntervals { lo, hi, n_bins } => {
+                check_range(lo, hi)?;
+                check_n_bins(n_bins)?;
+            }
+            BinPolicy::FixedWidth { width } => {
+                ensure_param!(
+                    width.is_finite() && width > 0.0,
+                    "width",
+                    "bin width must be finite and > 0, got {width}"
+                );
+            }
+            BinPolicy::PerUnitMinMax { n_bins }
+            | BinPolicy::GlobalMinMax { n_bins }
+            | BinPolicy::Quantile { n_bins } => check_n_bins(n_bins)?,
+        }
+        Ok(())
+    }
+
+    /// The rule of every column of `x` (which must be finite and non-empty).
+    pub(crate) fn column_rules(&self, x: ArrayView2<'_, f64>) -> Result<Vec<ColumnRule>> {
+        let d = x.ncols();
+        let rules = match *self {
+            BinPolicy::FixedEdges { lo, hi, n_edges } => {
+                vec![ColumnRule::uniform(lo, hi, n_edges, Mode::Digitize, true); d]
+            }
+            BinPolicy::FixedIntervals { lo, hi, n_bins } => {
+                vec![ColumnRule::uniform(lo, hi, n_bins + 1, Mode::Intervals, true); d]
+            }
+            BinPolicy::FixedWidth { width } => {
+                let limit = (1_u64 << 62) as f64;
+                if let Some(((row, col), v)) =
+                    x.indexed_iter().find(|(_, v)| (*v / width).abs() >= limit)
+                {
+                    return Err(EstimatorError::OutOfRange {
+                        argument: "x",
+                        detail: format!(
+                            "value {v} at row {row}, column {col} is too large for bin width \
+                             {width} (bin index overflows 62 bits)"
+                        ),
+                    });
+                }
+                vec![ColumnRule::Width { width }; d]
+            }
+            BinPolicy::PerUnitMinMax { n_bins } => column_min_max(x)
+                .into_iter()
+                .map(|(lo, hi)| ColumnRule::uniform(lo, hi, n_bins + 1, Mode::Intervals, false))
+                .collect(),
+            BinPolicy::GlobalMinMax { n_bins } => {
+                let mm = column_min_max(x);
+                let lo = mm.iter().map(|m| m.0).fold(f64::INFINITY, f64::min);
+                let hi = mm.iter().map(|m| m.1).fold(f64::NEG_INFINITY, f64::max);
+                vec![ColumnRule::uniform(lo, hi, n_bins + 1, Mode::Intervals, false); d]
+            }
+            BinPolicy::Quantile { n_bins } => x
+                .axis_iter(Axis(1))
+                .map(|col| quantile_rule(col, n_bins))
+                .collect(),
+        };
+        Ok(rules)
+    }
+
+    /// Bin every value of `x` (samples × units). `x` must be finite; the estimators validate it
+    /// before calling this.
+    pub fn apply(&self, x: ArrayView2<'_, f64>) -> Result<BinnedData> {
+        self.check()?;
+        crate::validate::check_matrix("x", x, 1)?;
+        let rules = self.column_rules(x)?;
+        let mut n_out_of_range = 0;
+        let mut symbols = Array2::<i64>::zeros(x.dim());
+        for (row_in, mut row_out) in x.rows().into_iter().zip(symbols.rows_mut()) {
+            for ((rule, &v), s) in rules.iter().zip(row_in.iter()).zip(row_out.iter_mut()) {
+                *s = rule.symbol(v);
+                n_out_of_range += usize::from(rule.out_of_range(v));
+            }
+        }
+        Ok(BinnedData {
+            symbols,
+            n_out_of_range,
+        })
+    }
+}
+
+fn check_range(lo: f64, hi: f64) -> Result<()> {
+    ensure_param!(
+        lo.is_finite() && hi.is_finite() && lo < hi,
+        "lo",
+        "the range must be finite with lo < hi, got lo = {lo}, hi = {hi}"
+    );
+    Ok(())
+}
+
+fn check_n_bins(n_bins: usize) -> Result<()> {
+    ensure_param!(n_bins >= 1, "n_bins", "need at least 1 bin, got {n_bins}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::array;
+
+    use super::*;
+
+    #[test]
+    fn idnns_edges_match_the_spec_example() {
+        // SPEC.md §1.1 [derived]: 30 edges over [-1, 1]; -0.95 -> interval 0, -0.90 -> 1,
+        // 0.50 -> 21, 0.97 -> 28. Symbols are interval + 1.
+        let policy = BinPolicy::FixedEdges {
+            lo: -1.0,
+            hi: 1.0,
+            n_edges: 30,
+        };
+        let x = array![
+            [-0.95],
+            [-0.90],
+            [0.50],
+            [0.97],
+            [1.0],
+            [-1.0],
+            [-1.5],
+            [3.0]
+        ];
+        let s = policy.apply(x.view()).unwrap();
+        let intervals: Vec<i64> = s.symbols.column(0).iter().map(|v| v - 1).collect();
+        assert_eq!(intervals, vec![0, 1, 21, 28, 29, 0, -1, 29]);
+        assert_eq!(s.n_out_of_range, 2);
+    }
+
+    #[test]
+    fn fixed_intervals_include_the_top_edge() {
+        let policy = BinPolicy::FixedIntervals {
+            lo: -1.0,
+            hi: 1.0,
+            n_bins: 2,
+        };
+        let x = array![[-1.0], [-0.01], [0.0], [1.0], [7.0]];
+        let s = policy.apply(x.view()).unwrap();
+        assert_eq!(s.symbols.column(0).to_vec(), vec![0, 0, 1, 1, 1]);
+        assert_eq!(s.n_out_of_range, 1);
+    }
+
+    #[test]
+    fn fixed_width_is_floor_division() {
+        let policy = BinPolicy::FixedWidth { width: 0.07 };
+        let x = array![[0.0], [0.069], [0.07], [-0.01], [1.0]];
+        let s = policy.apply(x.view()).unwrap();
+        assert_eq!(s.symbols.column(0).to_vec(), vec![0, 0, 1, -1, 14]);
+    }
+
+    #[test]
+    fn quantile_bins_are_equal_frequency() {
+        let x = ndarray::Array2::from_shape_fn((100, 1), |(i, _)| i as f64);
+        let s = BinPolicy::Quantile { n_bins: 4 }.apply(x.view()).unwrap();
+        let mut counts = [0; 4];
+        for &v in &s.symbols {
+            counts[v as usize] += 1;
+        }
+        assert_eq!(counts, [25, 25, 25, 25]);
+    }
+
+    #[test]
+    fn constant_columns_are_one_bin() {
+        let x = array![[2.0, 1.0], [2.0, 3.0]];
+        for policy in [
+            BinPolicy::PerUnitMinMax { n_bins: 5 },
+            BinPolicy::Quantile { n_bins: 5 },
+        ] {
+            let s = policy.apply(x.view()).unwrap();
+            assert_eq!(s.symbols.column(0).to_vec(), vec![0, 0]);
+            assert_eq!(s.symbols.column(1).to_vec(), vec![0, 4]);
+        }
+    }
+
+    #[test]
+    fn invalid_policies_are_refused() {
+        assert!(BinPolicy::FixedWidth { width: 0.0 }.check().is_err());
+        assert!(
+            BinPolicy::FixedEdges {
+                lo: 1.0,
+                hi: 1.0,
+                n_edges: 3
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            BinPolicy::FixedEdges {
+                lo: 0.0,
+                hi: 1.0,
+                n_edges: 1
+            }
+            .check()
+            .is_err()
+        );
+        assert!(BinPolicy::PerUnitMinMax { n_bins: 0 }.check().is_err());
+    }
+}

@@ -1,0 +1,110 @@
+//! The typed error of every estimator (DESIGN.md §3).
+
+use thiserror::Error;
+
+/// Why an estimator refused its input or its parameters.
+///
+/// Every variant names the argument at fault (`"x"`, `"y"`, `"labels"`, `"k"`, ...) so that the
+/// CLI and the Python package can report it without guessing.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum EstimatorError {
+    /// The argument has no rows or no columns.
+    #[error("argument `{argument}` is empty (shape {rows}×{cols})")]
+    Empty {
+        /// The argument's name.
+        argument: &'static str,
+        /// Number of rows (samples).
+        rows: usize,
+        /// Number of columns (dimensions).
+        cols: usize,
+    },
+    /// Fewer samples than the method needs.
+    #[error("argument `{argument}` has {got} samples; this method needs at least {needed}")]
+    TooFewSamples {
+        /// The argument's name.
+        argument: &'static str,
+        /// The smallest number of samples the method accepts.
+        needed: usize,
+        /// The number of samples given.
+        got: usize,
+    },
+    /// A value is NaN or infinite.
+    #[error("argument `{argument}` holds a non-finite value ({value}) at row {row}, column {col}")]
+    NonFinite {
+        /// The argument's name.
+        argument: &'static str,
+        /// Row (sample) of the first offending value.
+        row: usize,
+        /// Column (dimension) of the first offending value.
+        col: usize,
+        /// The value itself (NaN, inf or -inf).
+        value: f64,
+    },
+    /// Two arguments disagree in shape.
+    #[error("argument `{argument}` has {got} {what}, expected {expected} (to match `{other}`)")]
+    ShapeMismatch {
+        /// The argument's name.
+        argument: &'static str,
+        /// The argument it must agree with.
+        other: &'static str,
+        /// What is counted ("rows", "columns", ...).
+        what: &'static str,
+        /// The count the other argument implies.
+        expected: usize,
+        /// The count found.
+        got: usize,
+    },
+    /// A column is constant where the method needs variance.
+    #[error("argument `{argument}` column {column} has zero variance; {hint}")]
+    ZeroVariance {
+        /// The argument's name.
+        argument: &'static str,
+        /// The constant column.
+        column: usize,
+        /// What the user can do about it.
+        hint: &'static str,
+    },
+    /// A parameter is outside its valid range.
+    #[error("parameter `{name}` is invalid: {reason}")]
+    InvalidParameter {
+        /// The parameter's name, as in Rust, TOML and Python.
+        name: &'static str,
+        /// What is wrong, with the offending value.
+        reason: String,
+    },
+    /// A covariance matrix is not symmetric positive definite.
+    #[error("argument `{argument}` is not positive definite ({detail}); {hint}")]
+    NotPositiveDefinite {
+        /// The argument's name.
+        argument: &'static str,
+        /// Which block failed.
+        detail: String,
+        /// What the user can do about it.
+        hint: &'static str,
+    },
+    /// A value cannot be represented by the method (e.g. a bin index overflows).
+    #[error("argument `{argument}`: {detail}")]
+    OutOfRange {
+        /// The argument's name.
+        argument: &'static str,
+        /// What overflowed and where.
+        detail: String,
+    },
+}
+
+/// Result type of every estimator call.
+pub type Result<T> = std::result::Result<T, EstimatorError>;
+
+/// Return early with an [`EstimatorError::InvalidParameter`] unless `cond` holds.
+macro_rules! ensure_param {
+    ($cond:expr, $name:expr, $($fmt:tt)+) => {
+        if !$cond {
+            return Err($crate::error::EstimatorError::InvalidParameter {
+                name: $name,
+                reason: format!($($fmt)+),
+            });
+        }
+    };
+}
+pub(crate) use ensure_param;

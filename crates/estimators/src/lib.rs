@@ -1,0 +1,50 @@
+//! # infoscope-estimators
+//!
+//! Brief overview: information-theoretic estimators for the activity of neural networks, all
+//! computing in **nats**. Each family lives in its own module and follows the same shape: an
+//! unchecked `…Params` builder, `check()` into a validated estimator, and the traits
+//! [`MutualInformation`], [`ConditionalMutualInformation`] and [`Entropy`] returning an
+//! [`Estimate`] (value, method, full configuration, diagnostics).
+//!
+//! - [`discrete`]: plug-in entropy and MI on integer symbols ([`discrete::PlugIn`]), binning of
+//!   continuous data with named policies ([`discrete::BinPolicy`]), the binning estimator
+//!   ([`discrete::Binned`]) with whole-layer symbols and per-unit batches, and the Miller–Madow,
+//!   jackknife and James–Stein bias corrections.
+//! - [`gaussian`]: MI, conditional MI and entropy of jointly Gaussian variables from sample
+//!   covariances (or a given covariance) via Cholesky log-determinants.
+//!
+//! Inputs are validated once at the boundary ([`validate`]) and refused with a typed
+//! [`EstimatorError`] that names the argument.
+//!
+//! ```
+//! use infoscope_estimators::discrete::{BinPolicy, Binned};
+//! use infoscope_estimators::{MutualInformation, Unit};
+//! use ndarray::array;
+//!
+//! // The IDNNs example of SPEC.md §1.1: four distinct bins, labels split in half.
+//! let t = array![[-0.95], [-0.90], [0.50], [0.97]];
+//! let y = array![[0.0], [0.0], [1.0], [1.0]];
+//! let binned = Binned::params()
+//!     .policy(BinPolicy::FixedEdges { lo: -1.0, hi: 1.0, n_edges: 30 })
+//!     .check()?;
+//! let mi = binned.estimate(t.view(), y.view())?;
+//! assert!((mi.in_unit(Unit::Bits) - 1.0).abs() < 1e-12);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod discrete;
+pub mod error;
+pub mod estimate;
+pub mod gaussian;
+pub mod traits;
+pub mod validate;
+
+pub use error::{EstimatorError, Result};
+pub use estimate::{Estimate, EstimateRecord, Nats, Quantity, SCHEMA_VERSION, Unit};
+pub use traits::{ConditionalMutualInformation, Entropy, MutualInformation};
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,31 @@
+//! Seeded data generators shared by the integration tests.
+
+use ndarray::Array2;
+use rand::{RngExt, SeedableRng};
+use rand_distr::StandardNormal;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// A seeded random stream.
+pub fn rng(seed: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(seed)
+}
+
+/// `n × d` standard normal values.
+pub fn normals(seed: u64, n: usize, d: usize) -> Array2<f64> {
+    let mut r = rng(seed);
+    Array2::from_shape_simple_fn((n, d), || r.sample(StandardNormal))
+}
+
+/// `n` integer labels uniform in `0..classes`.
+pub fn labels(seed: u64, n: usize, classes: i64) -> ndarray::Array1<i64> {
+    let mut r = rng(seed);
+    ndarray::Array1::from_shape_simple_fn(n, || r.random_range(0..classes))
+}
+
+/// A random permutation of `0..n`.
+pub fn permutation(seed: u64, n: usize) -> Vec<usize> {
+    use rand::seq::SliceRandom;
+    let mut p: Vec<usize> = (0..n).collect();
+    p.shuffle(&mut rng(seed));
+    p
+}

@@ -1,0 +1,5 @@
+//! The one integration-test binary of infoscope-estimators (STYLE.md rule 13).
+
+mod common;
+mod discrete;
+mod gaussian;

@@ -1,0 +1,238 @@
+//! Atomic writes: a temporary file in the target's directory, flushed and synced, then renamed
+//! over the target. Readers see the old file or the new one, never a partial one.
+
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::error::{IoError, Result};
+
+/// Distinguishes the temporary files of concurrent writes within one process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// How many temporary names to try before giving up (another process left files behind).
+const TEMP_ATTEMPTS: usize = 64;
+
+/// Writes `path` atomically with the bytes that `f` produces.
+///
+/// `f` writes into a buffered temporary file named `.{filename}.tmp-{pid}-{counter}` in the
+/// same directory as `path` (so the final rename stays on one file system). After `f` returns
+/// `Ok`, the file is flushed, synced to disk (`sync_all`) and renamed over `path`; missing
+/// parent directories are created first. If anything fails (or `f` panics), the temporary file
+/// is removed and an existing `path` is left untouched. Permissions of an existing target are
+/// carried over to the new file where possible. A symbolic link at `path` is replaced by the
+/// new file rather than followed.
+///
+/// # Errors
+///
+/// [`IoError::Write`] naming `path` for any failure, including an error returned by `f`.
+///
+/// ```
+/// use std::io::Write;
+/// use infoscope_nn::io::write_atomic;
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("out/table.csv");
+/// write_atomic(&path, |w| w.write_all(b"a,b\n1,2\n"))?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "a,b\n1,2\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn write_atomic<F>(path: &Path, f: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    write_atomic_file(path, |file| {
+        let mut writer = BufWriter::new(file);
+        f(&mut writer)
+            .and_then(|()| writer.flush())
+            .map_err(|source| write_error(path, source))
+    })
+}
+
+/// Writes `bytes` to `path` atomically (see [`write_atomic`]).
+///
+/// # Errors
+///
+/// [`IoError::Write`] naming `path`.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic(path, |w| w.write_all(bytes))
+}
+
+/// Writes `text` (e.g. a CSV table) to `path` atomically (see [`write_atomic`]).
+///
+/// # Errors
+///
+/// [`IoError::Write`] naming `path`.
+pub fn write_text(path: &Path, text: &str) -> Result<()> {
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes `value` as pretty-printed JSON with a trailing newline to `path` atomically (see
+/// [`write_atomic`]).
+///
+/// Serialisation happens in memory first, so a value that cannot be serialised never touches
+/// the file system. Note that `serde_json` writes non-finite floats as `null`.
+///
+/// # Errors
+///
+/// [`IoError::Serialize`] if `value` cannot be serialised, [`IoError::Write`] otherwise.
+pub fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| IoError::Serialize {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    write_bytes(path, &bytes)
+}
+
+/// Reads a JSON file into `T`.
+///
+/// # Errors
+///
+/// [`IoError::NotFound`], [`IoError::Read`], or [`IoError::Deserialize`] (invalid JSON or a
+/// value that does not fit `T`, with line and column).
+pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
+    let bytes = read_file(path)?;
+    serde_json::from_slice(&bytes).map_err(|e| IoError::Deserialize {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })
+}
+
+/// Reads a whole file, mapping a missing file to [`IoError::NotFound`].
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|source| {
+        if source.kind() == io::ErrorKind::NotFound {
+            IoError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            IoError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
+}
+
+/// [`IoError::Write`] for `path`.
+pub(crate) fn write_error(path: &Path, source: io::Error) -> IoError {
+    IoError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The core of every atomic write: `f` fills an unbuffered temporary [`File`] (which is
+/// `Write + Seek`, as zip archives need), then it is synced and renamed over `path`.
+pub(crate) fn write_atomic_file<F>(path: &Path, f: F) -> Result<()>
+where
+    F: FnOnce(&mut File) -> Result<()>,
+{
+    let file_name = path.file_name().ok_or_else(|| {
+        write_error(
+            path,
+            io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"),
+        )
+    })?;
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir).map_err(|e| write_error(path, e))?;
+
+    let mut temp = TempFile::create(dir, file_name).map_err(|e| write_error(path, e))?;
+    // Best effort: a failure to copy permissions is no reason to lose the data.
+    if let Ok(meta) = fs::metadata(path)
+        && meta.is_file()
+        && let Ok(f) = temp.file_mut()
+    {
+        let _ = f.set_permissions(meta.permissions());
+    }
+    let file = temp.file_mut().map_err(|e| write_error(path, e))?;
+    f(file)?;
+    file.sync_all().map_err(|e| write_error(path, e))?;
+    temp.persist(path).map_err(|e| write_error(path, e))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// A temporary file that removes itself on drop unless persisted.
+struct TempFile {
+    path: PathBuf,
+    file: Option<File>,
+    persisted: bool,
+}
+
+impl TempFile {
+    /// Creates `.{file_name}.tmp-{pid}-{counter}` in `dir`, never reusing an existing name.
+    fn create(dir: &Path, file_name: &std::ffi::OsStr) -> io::Result<Self> {
+        let pid = std::process::id();
+        let mut last_err = None;
+        for _ in 0..TEMP_ATTEMPTS {
+            let counter = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+            let mut name = OsString::from(".");
+            name.push(file_name);
+            name.push(format!(".tmp-{pid}-{counter}"));
+            let path = dir.join(name);
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(file) => {
+                    return Ok(Self {
+                        path,
+                        file: Some(file),
+                        persisted: false,
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_err = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last_err.unwrap_or_else(|| {
+            io::Error::new(io::ErrorKind::AlreadyExists, "no free temporary file name")
+        }))
+    }
+
+    /// The open file.
+    fn file_mut(&mut self) -> io::Result<&mut File> {
+        self.file
+            .as_mut()
+            .ok_or_else(|| io::Error::other("temporary file already closed"))
+    }
+
+    /// Closes the file and renames it to `target`.
+    fn persist(mut self, target: &Path) -> io::Result<()> {
+        drop(self.file.take());
+        fs::rename(&self.path, target)?;
+        self.persisted = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        // Close before removing (required on Windows).
+        drop(self.file.take());
+        if !self.persisted {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Makes the rename durable by syncing the directory (best effort; a no-op off Unix).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    {
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+    }
+}

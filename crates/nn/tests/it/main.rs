@@ -1,0 +1,7 @@
+//! Integration tests of infoscope-nn (one binary; one module per area).
+
+// `allow-unwrap-in-tests` covers `#[test]` functions only; the shared helpers that build
+// fixtures may panic on a broken fixture as well.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod io;
