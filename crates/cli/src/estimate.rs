@@ -155,11 +155,11 @@ fn binned(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
             _ => bail!("expected --x, optionally --y and --z"),
         });
     }
-    if let [y] = &inputs[1..] {
-        if y.info.shape.get(1).is_none_or(|&c| c == 1) {
-            let y = symbols(y)?.column(0).to_owned();
-            return Ok(est.mutual_information_with_labels(x.view(), y.view())?);
-        }
+    if let [y] = &inputs[1..]
+        && y.info.shape.get(1).is_none_or(|&c| c == 1)
+    {
+        let y = symbols(y)?.column(0).to_owned();
+        return Ok(est.mutual_information_with_labels(x.view(), y.view())?);
     }
     // Labels with several columns, or a mix of labels and binned data among Y and Z: bin what
     // is continuous, keep labels as they are, and estimate on the symbols.

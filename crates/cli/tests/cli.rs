@@ -1,4 +1,5 @@
 //! End-to-end tests of the `infoscope` binary: content of the output, not just exit codes.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -344,7 +345,7 @@ fn unsupported_dtype_is_refused() {
     // A complex128 .npy written by hand: magic, version 1.0, header length, header, data.
     let header = "{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }";
     let mut header = header.to_owned();
-    while (10 + header.len() + 1) % 64 != 0 {
+    while !(10 + header.len() + 1).is_multiple_of(64) {
         header.push(' ');
     }
     header.push('\n');

@@ -12,6 +12,16 @@ pub fn check_matrix(
     data: ArrayView2<'_, f64>,
     min_samples: usize,
 ) -> Result<()> {
+    check_shape(argument, data, min_samples)?;
+    check_finite(argument, data)
+}
+
+/// Check that `data` is non-empty with at least `min_samples` rows (values are not inspected).
+pub fn check_shape<T>(
+    argument: &'static str,
+    data: ArrayView2<'_, T>,
+    min_samples: usize,
+) -> Result<()> {
     let (rows, cols) = data.dim();
     if rows == 0 || cols == 0 {
         return Err(EstimatorError::Empty {
@@ -27,7 +37,7 @@ pub fn check_matrix(
             got: rows,
         });
     }
-    check_finite(argument, data)
+    Ok(())
 }
 
 /// Check that every value of `data` is finite; reports the first offending one in row-major order.
@@ -49,30 +59,6 @@ pub fn check_finite(argument: &'static str, data: ArrayView2<'_, f64>) -> Result
                 value,
             });
         }
-    }
-    Ok(())
-}
-
-/// Check a non-empty integer symbol matrix with at least `min_samples` rows.
-pub fn check_symbols(
-    argument: &'static str,
-    data: ArrayView2<'_, i64>,
-    min_samples: usize,
-) -> Result<()> {
-    let (rows, cols) = data.dim();
-    if rows == 0 || cols == 0 {
-        return Err(EstimatorError::Empty {
-            argument,
-            rows,
-            cols,
-        });
-    }
-    if rows < min_samples {
-        return Err(EstimatorError::TooFewSamples {
-            argument,
-            needed: min_samples,
-            got: rows,
-        });
     }
     Ok(())
 }

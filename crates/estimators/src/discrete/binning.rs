@@ -129,7 +129,82 @@ fn linspace(lo: f64, hi: f64, num: usize) -> Vec<f64> {
     v
 }
 
+/// A uniform-edge rule in a branch-light form for the per-unit fast path. Its symbols equal
+/// [`ColumnRule::symbol`]'s: edge `k` is `k·step + lo` (numpy's `linspace`), the last is `hi`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lane {
+    lo: f64,
+    hi: f64,
+    inv: f64,
+    step: f64,
+    /// Number of intervals (edges − 1), as a float.
+    nb: f64,
+    digitize: bool,
+}
+
+impl Lane {
+    /// The symbol of `v` (finite). The interval `k` is guessed as `trunc((v − lo)·inv)`,
+    /// clamped, and moved by one where the exact edges `k·step + lo` disagree (rounding can make
+    /// the guess off by one near an edge, never more).
+    #[inline]
+    pub(crate) fn symbol(&self, v: f64) -> u32 {
+        let top = self.nb - 1.0;
+        let t = ((v - self.lo) * self.inv).max(0.0).min(top);
+        let k = f64::from(t as u32);
+        let e_k = k * self.step + self.lo;
+        let e_next = if k >= top {
+            self.hi
+        } else {
+            (k + 1.0) * self.step + self.lo
+        };
+        let down = u32::from(v < e_k && k > 0.0);
+        let up = u32::from(v >= e_next && k < top);
+        let k = k as u32 + up - down;
+        if !self.digitize {
+            k
+        } else if v < self.lo {
+            0
+        } else if v >= self.hi {
+            self.nb as u32 + 1
+        } else {
+            k + 1
+        }
+    }
+}
+
 impl ColumnRule {
+    /// The rule as a [`Lane`], for uniform and constant rules.
+    pub(crate) fn lane(&self) -> Option<Lane> {
+        match self {
+            ColumnRule::Uniform {
+                edges,
+                lo,
+                inv_step,
+                mode,
+                ..
+            } => {
+                let nb = (edges.len() - 1) as f64;
+                Some(Lane {
+                    lo: *lo,
+                    hi: edges[edges.len() - 1],
+                    inv: *inv_step,
+                    step: (edges[edges.len() - 1] - lo) / nb,
+                    nb,
+                    digitize: *mode == Mode::Digitize,
+                })
+            }
+            ColumnRule::Constant => Some(Lane {
+                lo: 0.0,
+                hi: f64::INFINITY,
+                inv: 0.0,
+                step: 0.0,
+                nb: 1.0,
+                digitize: false,
+            }),
+            _ => None,
+        }
+    }
+
     fn uniform(lo: f64, hi: f64, n_edges: usize, mode: Mode, fixed: bool) -> Self {
         if hi <= lo {
             return ColumnRule::Constant;
@@ -215,16 +290,47 @@ impl ColumnRule {
     }
 }
 
-/// Per-column (min, max) in one row-major pass.
-pub(crate) fn column_min_max(x: ArrayView2<'_, f64>) -> Vec<(f64, f64)> {
-    let mut mm = vec![(f64::INFINITY, f64::NEG_INFINITY); x.ncols()];
-    for row in x.rows() {
-        for (m, &v) in mm.iter_mut().zip(row.iter()) {
-            m.0 = m.0.min(v);
-            m.1 = m.1.max(v);
+/// Per-column (min, max), and whether every value is finite, in one row-major pass; row blocks
+/// run in parallel and merge exactly (min/max are order-independent).
+pub(crate) fn column_min_max(x: ArrayView2<'_, f64>) -> (Vec<(f64, f64)>, bool) {
+    use rayon::prelude::*;
+    let d = x.ncols();
+    let blocks: Vec<usize> = (0..x.nrows()).step_by(4096).collect();
+    let merge = |mut a: (Vec<f64>, Vec<f64>, Vec<f64>), b: (Vec<f64>, Vec<f64>, Vec<f64>)| {
+        for j in 0..a.0.len() {
+            a.0[j] = a.0[j].min(b.0[j]);
+            a.1[j] = a.1[j].max(b.1[j]);
+            a.2[j] += b.2[j];
         }
-    }
-    mm
+        a
+    };
+    let empty = || {
+        (
+            vec![f64::INFINITY; d],
+            vec![f64::NEG_INFINITY; d],
+            vec![0.0; d],
+        )
+    };
+    let (lo, hi, poison) = blocks
+        .par_iter()
+        .map(|&r0| {
+            let (mut lo, mut hi, mut poison) = empty();
+            for row in x
+                .slice(ndarray::s![r0..(r0 + 4096).min(x.nrows()), ..])
+                .rows()
+            {
+                for (j, &v) in row.iter().enumerate() {
+                    lo[j] = if v < lo[j] { v } else { lo[j] };
+                    hi[j] = if v > hi[j] { v } else { hi[j] };
+                    // 0·v is NaN exactly when v is NaN or infinite.
+                    poison[j] += v * 0.0;
+                }
+            }
+            (lo, hi, poison)
+        })
+        .reduce(empty, merge);
+    let finite = poison.iter().all(|p| *p == 0.0);
+    (lo.into_iter().zip(hi).collect(), finite)
 }
 
 /// numpy's default (linear) quantile of sorted data at probability `q`.
@@ -282,6 +388,25 @@ impl BinPolicy {
 
     /// The rule of every column of `x` (which must be finite and non-empty).
     pub(crate) fn column_rules(&self, x: ArrayView2<'_, f64>) -> Result<Vec<ColumnRule>> {
+        let needs_range = matches!(
+            self,
+            BinPolicy::PerUnitMinMax { .. } | BinPolicy::GlobalMinMax { .. }
+        );
+        let min_max = if needs_range {
+            column_min_max(x).0
+        } else {
+            Vec::new()
+        };
+        self.column_rules_with(x, &min_max)
+    }
+
+    /// [`BinPolicy::column_rules`] with the per-column (min, max) already known (they are only
+    /// read by the min–max policies).
+    pub(crate) fn column_rules_with(
+        &self,
+        x: ArrayView2<'_, f64>,
+        min_max: &[(f64, f64)],
+    ) -> Result<Vec<ColumnRule>> {
         let d = x.ncols();
         let rules = match *self {
             BinPolicy::FixedEdges { lo, hi, n_edges } => {
@@ -305,12 +430,13 @@ impl BinPolicy {
                 }
                 vec![ColumnRule::Width { width }; d]
             }
-            BinPolicy::PerUnitMinMax { n_bins } => column_min_max(x)
-                .into_iter()
+            BinPolicy::PerUnitMinMax { n_bins } => min_max
+                .iter()
+                .copied()
                 .map(|(lo, hi)| ColumnRule::uniform(lo, hi, n_bins + 1, Mode::Intervals, false))
                 .collect(),
             BinPolicy::GlobalMinMax { n_bins } => {
-                let mm = column_min_max(x);
+                let mm = min_max;
                 let lo = mm.iter().map(|m| m.0).fold(f64::INFINITY, f64::min);
                 let hi = mm.iter().map(|m| m.1).fold(f64::NEG_INFINITY, f64::max);
                 vec![ColumnRule::uniform(lo, hi, n_bins + 1, Mode::Intervals, false); d]

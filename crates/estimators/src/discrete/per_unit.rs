@@ -12,12 +12,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::binned::Binned;
-use super::binning::{ColumnRule, column_min_max};
+use super::binning::{ColumnRule, Lane, column_min_max};
 use super::entropy::{Term, combine, plugin_entropy};
 use super::symbols::{SymbolIds, ids_of_column};
 use crate::error::Result;
 use crate::estimate::Unit;
-use crate::validate::{check_labels, check_matrix, check_same_rows};
+use crate::validate::{check_labels, check_matrix, check_same_rows, check_shape};
 
 /// Table entries (u32) per group of units: 256 KiB, about one core's L2 cache.
 const GROUP_ENTRIES: usize = 1 << 16;
@@ -88,14 +88,20 @@ impl Binned {
         x: ArrayView2<'_, f64>,
         labels: ArrayView1<'_, i64>,
     ) -> Result<PerUnitMi> {
-        check_matrix("x", x, 1)?;
+        check_shape("x", x, 1)?;
         check_labels("labels", labels, 1)?;
         check_same_rows("x", x.nrows(), "labels", labels.len())?;
-        let rules = self.params.policy.column_rules(x)?;
+        // One pass gives the ranges and the finiteness check; the exact position of a
+        // non-finite value is looked up only when there is one.
+        let (min_max, finite) = column_min_max(x);
+        if !finite {
+            check_matrix("x", x, 1)?;
+        }
+        let rules = self.params.policy.column_rules_with(x, &min_max)?;
         let labels = ids_of_column(labels.iter().copied());
         let label_counts = labels.counts();
         let n = x.nrows();
-        let slots = slots(x, &rules, labels.n_symbols);
+        let slots = slots(&min_max, &rules, labels.n_symbols);
         let mut results = Vec::with_capacity(x.ncols());
         for (c0, c1) in groups(&slots) {
             let tables = count_group(
@@ -190,19 +196,12 @@ struct Slot {
 #[derive(Clone, Copy)]
 struct SymbolRange {
     offset: i64,
-    m: usize,
     /// Entries of this unit's table (m × classes).
     entries: usize,
 }
 
 /// The symbol range of every unit. Unbounded rules get the range of their column's symbols.
-fn slots(x: ArrayView2<'_, f64>, rules: &[ColumnRule], n_classes: usize) -> Vec<Slot> {
-    let unbounded = rules.iter().any(|r| r.n_symbols().is_none());
-    let min_max = if unbounded {
-        column_min_max(x)
-    } else {
-        Vec::new()
-    };
+fn slots(min_max: &[(f64, f64)], rules: &[ColumnRule], n_classes: usize) -> Vec<Slot> {
     rules
         .iter()
         .enumerate()
@@ -222,7 +221,6 @@ fn slots(x: ArrayView2<'_, f64>, rules: &[ColumnRule], n_classes: usize) -> Vec<
             };
             let range = range.map(|(offset, m)| SymbolRange {
                 offset,
-                m,
                 entries: m * n_classes,
             });
             Slot {
@@ -313,21 +311,41 @@ fn count_group(
         .map(|s| s.range.map_or(0, |r| r.offset))
         .collect();
     let fixed: Vec<bool> = slots.iter().map(|s| s.fixed).collect();
+    // Uniform and constant rules take the branch-light path.
+    let lanes: Option<Vec<Lane>> = rules.iter().map(ColumnRule::lane).collect();
     let chunks: Vec<usize> = (0..x.nrows()).step_by(ROWS_PER_TASK).collect();
     chunks
         .par_iter()
         .map(|&r0| {
             let r1 = (r0 + ROWS_PER_TASK).min(x.nrows());
             let len = r1 - r0;
+            // Pad each unit's run of symbols by one cache line so the units of a row do not
+            // all map to the same L1 sets (a power-of-two stride would).
+            let stride = len + 32;
             let mut t = GroupTables::zeros(total, w);
             // Phase 1: bin the rows in order into a unit-major buffer of symbols.
-            let mut symbols = vec![0_u16; w * len];
+            let mut symbols = vec![0_u16; w * stride];
             let rows = x.slice(s![r0..r1, ..]);
-            for (i, row) in rows.axis_iter(Axis(0)).enumerate() {
-                for (j, &v) in row.iter().enumerate() {
-                    if starts[j] != usize::MAX {
-                        let rule = &rules[j];
-                        symbols[j * len + i] = (rule.symbol(v) - offsets[j]) as u16;
+            match &lanes {
+                Some(lanes) => {
+                    let mut row_symbols = vec![0_u32; w];
+                    for (i, row) in rows.axis_iter(Axis(0)).enumerate() {
+                        for ((out, lane), &v) in row_symbols.iter_mut().zip(lanes).zip(row) {
+                            *out = lane.symbol(v);
+                        }
+                        for (j, &sym) in row_symbols.iter().enumerate() {
+                            symbols[j * stride + i] = sym as u16;
+                        }
+                    }
+                }
+                None => {
+                    for (i, row) in rows.axis_iter(Axis(0)).enumerate() {
+                        for (j, &v) in row.iter().enumerate() {
+                            if starts[j] != usize::MAX {
+                                let rule = &rules[j];
+                                symbols[j * stride + i] = (rule.symbol(v) - offsets[j]) as u16;
+                            }
+                        }
                     }
                 }
             }
@@ -339,7 +357,10 @@ fn count_group(
                 }
                 let entries = slots[j].range.map_or(0, |r| r.entries);
                 let table = &mut t.counts[starts[j]..starts[j] + entries];
-                for (&sym, &label) in symbols[j * len..(j + 1) * len].iter().zip(chunk_labels) {
+                for (&sym, &label) in symbols[j * stride..j * stride + len]
+                    .iter()
+                    .zip(chunk_labels)
+                {
                     table[sym as usize * n_classes + label as usize] += 1;
                 }
                 if fixed[j] {

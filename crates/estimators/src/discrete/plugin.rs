@@ -8,7 +8,7 @@ use super::measures::{Vars, measure};
 use super::symbols::ids_of_rows;
 use crate::error::Result;
 use crate::estimate::{Estimate, Quantity};
-use crate::validate::{check_same_rows, check_symbols};
+use crate::validate::{check_same_rows, check_shape};
 
 /// Unchecked parameters of [`PlugIn`]. Defaults: `correction = None`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -75,7 +75,7 @@ impl PlugIn {
     ) -> Result<Estimate> {
         let mut first_rows = None;
         for &(name, a) in args {
-            check_symbols(name, a, 1)?;
+            check_shape(name, a, 1)?;
             match first_rows {
                 None => first_rows = Some((name, a.nrows())),
                 Some((first, rows)) => check_same_rows(first, rows, name, a.nrows())?,

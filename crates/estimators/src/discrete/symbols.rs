@@ -112,7 +112,7 @@ pub fn ids_of_column<I: IntoIterator<Item = i64> + Clone>(values: I) -> SymbolId
     let range = (hi as i128 - lo as i128) as u64;
     let mut ids = Vec::with_capacity(n);
     let mut next = 0_u32;
-    if range < (4 * n as u64).max(1024).min(DIRECT_RANGE) {
+    if range < (4 * n as u64).clamp(1024, DIRECT_RANGE) {
         let mut table = vec![u32::MAX; range as usize + 1];
         for v in values {
             let slot = &mut table[(v - lo) as usize];

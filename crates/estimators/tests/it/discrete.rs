@@ -300,6 +300,15 @@ fn per_unit_equals_one_column_at_a_time() {
     let mut x = normals(5, n, 37); // 37 columns: blocks of 16 plus a remainder
     x.column_mut(3).fill(0.25); // a constant unit
     x.column_mut(4).mapv_inplace(|v| v.max(0.0)); // a ReLU unit with ties at 0
+    // A unit whose values sit exactly on the IDNNs edges (k·2/29 − 1) and one ulp below them.
+    for i in 0..n {
+        let edge = (i % 30) as f64 * (2.0 / 29.0) - 1.0;
+        x[[i, 5]] = if i % 60 < 30 {
+            edge
+        } else {
+            edge - f64::EPSILON
+        };
+    }
     let y = labels(6, n, 5);
     let policies = [
         BinPolicy::FixedEdges {
@@ -443,7 +452,7 @@ proptest! {
     #[test]
     fn binned_properties(seed in 0_u64..1000, n in 5_usize..200, bins in 1_usize..12) {
         let x = normals(seed, n, 2);
-        let y = normals(seed + 1, n, 1) + &x.column(0).insert_axis(Axis(1));
+        let y = normals(seed + 1, n, 1) + x.column(0).insert_axis(Axis(1));
         let perm = permutation(seed, n);
         let (px, py) = (x.select(Axis(0), &perm), y.select(Axis(0), &perm));
         for policy in [

@@ -224,7 +224,10 @@ fn thread_count_does_not_change_the_result() {
     // partial sums are combined in a fixed order, so 1 and 2 threads agree bit for bit.
     let (x, y) = correlated(13, 3000, 3, 4, 0.4);
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| plain().estimate(x.view(), y.view()).unwrap().nats())
     };
     assert_eq!(run(1).to_bits(), run(2).to_bits());

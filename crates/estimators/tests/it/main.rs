@@ -1,4 +1,5 @@
 //! The one integration-test binary of infoscope-estimators (STYLE.md rule 13).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 mod discrete;
