@@ -103,10 +103,10 @@ pub struct EstimateArgs {
     /// Estimation method.
     #[arg(long, value_enum)]
     pub method: Method,
-    /// X: FILE.npy or FILE.npz[:KEY].
+    /// X: FILE.npy, or FILE.npz with an optional :KEY naming one array.
     #[arg(long, value_name = "FILE[:KEY]")]
     pub x: String,
-    /// Y: FILE.npy or FILE.npz[:KEY]. Omit it to estimate H(X).
+    /// Y: FILE.npy, or FILE.npz with an optional :KEY. Omit it to estimate H(X).
     #[arg(long, value_name = "FILE[:KEY]")]
     pub y: Option<String>,
     /// Z, the conditioning variable of I(X;Y|Z).
