@@ -119,29 +119,22 @@ impl Binned {
         x: ArrayView2<'_, f64>,
         labels: ArrayView1<'_, i64>,
     ) -> Result<Estimate> {
-        check_matrix("x", x, 1)?;
-        check_labels("labels", labels, 1)?;
-        check_same_rows("x", x.nrows(), "labels", labels.len())?;
-        let binned = self.params.policy.apply(x)?;
-        let xs = ids_of_rows(binned.symbols.view());
-        let ls = ids_of_column(labels.iter().copied());
-        let vars = Vars {
-            named: vec![("x", &xs), ("labels", &ls)],
-        };
-        let est = measure(
-            Quantity::MutualInformation,
-            &vars,
-            self.params.correction,
-            "binned",
-            self.config_json(),
-        )
-        .with_diagnostic("n_out_of_range", binned.n_out_of_range);
-        Ok(with_range_warning(est, binned.n_out_of_range))
+        self.with_labels(Quantity::MutualInformation, x, labels)
     }
 
     /// H(X | labels) of the binned layer: $\sum_y p(y) H(T | Y = y)$.
     pub fn conditional_entropy_given_labels(
         &self,
+        x: ArrayView2<'_, f64>,
+        labels: ArrayView1<'_, i64>,
+    ) -> Result<Estimate> {
+        self.with_labels(Quantity::ConditionalEntropy, x, labels)
+    }
+
+    /// A two-variable `quantity` of the binned layer `x` and integer `labels`.
+    fn with_labels(
+        &self,
+        quantity: Quantity,
         x: ArrayView2<'_, f64>,
         labels: ArrayView1<'_, i64>,
     ) -> Result<Estimate> {
@@ -154,13 +147,15 @@ impl Binned {
         let vars = Vars {
             named: vec![("x", &xs), ("labels", &ls)],
         };
-        Ok(measure(
-            Quantity::ConditionalEntropy,
+        let est = measure(
+            quantity,
             &vars,
             self.params.correction,
             "binned",
             self.config_json(),
-        ))
+        )
+        .with_diagnostic("n_out_of_range", binned.n_out_of_range);
+        Ok(with_range_warning(est, binned.n_out_of_range))
     }
 }
 

@@ -86,29 +86,15 @@ pub struct BinnedData {
 /// How one column maps values to symbols.
 #[derive(Clone, Debug)]
 pub(crate) enum ColumnRule {
-    /// `linspace` edges; `count_le` is found arithmetically and then checked against the edges.
-    /// `fixed` marks a user-given range (values outside it are counted).
-    Uniform {
-        edges: Vec<f64>,
-        lo: f64,
-        inv_step: f64,
-        mode: Mode,
-        fixed: bool,
-    },
+    /// `linspace` edges, computed arithmetically (see [`Lane`]). `fixed` marks a user-given
+    /// range (values outside it are counted).
+    Uniform { lane: Lane, fixed: bool },
     /// Arbitrary sorted edges (quantiles); intervals with the top edge inclusive.
     Sorted { edges: Vec<f64> },
     /// `floor(v / width)`.
     Width { width: f64 },
     /// A constant column: one symbol.
     Constant,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// Symbol = number of edges ≤ v (IDNNs / numpy digitize).
-    Digitize,
-    /// Symbol = interval index clamped to `0..n_bins`, top edge inclusive.
-    Intervals,
 }
 
 /// `floor(t)` for |t| < 2^62 without a libm call (baseline x86-64 has no rounding instruction).
@@ -118,19 +104,9 @@ pub(crate) fn floor_i64(t: f64) -> i64 {
     if (i as f64) > t { i - 1 } else { i }
 }
 
-/// numpy's `linspace(lo, hi, num)`: `lo + i·step`, with the last value exactly `hi`.
-fn linspace(lo: f64, hi: f64, num: usize) -> Vec<f64> {
-    let div = (num - 1) as f64;
-    let step = (hi - lo) / div;
-    let mut v: Vec<f64> = (0..num).map(|i| lo + i as f64 * step).collect();
-    if let Some(last) = v.last_mut() {
-        *last = hi;
-    }
-    v
-}
-
-/// A uniform-edge rule in a branch-light form for the per-unit fast path. Its symbols equal
-/// [`ColumnRule::symbol`]'s: edge `k` is `k·step + lo` (numpy's `linspace`), the last is `hi`.
+/// Equal-width intervals over `[lo, hi]` in a branch-light form. Edge `k` is `k·step + lo`
+/// and the last edge is exactly `hi`, as numpy's `linspace` computes them, so symbols equal
+/// numpy's `digitize` on those edges.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Lane {
     lo: f64,
@@ -172,27 +148,36 @@ impl Lane {
     }
 }
 
+impl Lane {
+    /// `n_edges` edges over `[lo, hi]` (`lo < hi`).
+    fn new(lo: f64, hi: f64, n_edges: usize, digitize: bool) -> Self {
+        let nb = (n_edges - 1) as f64;
+        Lane {
+            lo,
+            hi,
+            inv: nb / (hi - lo),
+            step: (hi - lo) / nb,
+            nb,
+            digitize,
+        }
+    }
+
+    /// Number of symbols: `n_edges + 1` for digitize, the number of intervals otherwise.
+    fn n_symbols(&self) -> usize {
+        if self.digitize {
+            self.nb as usize + 2
+        } else {
+            self.nb as usize
+        }
+    }
+}
+
 impl ColumnRule {
     /// The rule as a [`Lane`], for uniform and constant rules.
     pub(crate) fn lane(&self) -> Option<Lane> {
         match self {
-            ColumnRule::Uniform {
-                edges,
-                lo,
-                inv_step,
-                mode,
-                ..
-            } => {
-                let nb = (edges.len() - 1) as f64;
-                Some(Lane {
-                    lo: *lo,
-                    hi: edges[edges.len() - 1],
-                    inv: *inv_step,
-                    step: (edges[edges.len() - 1] - lo) / nb,
-                    nb,
-                    digitize: *mode == Mode::Digitize,
-                })
-            }
+            ColumnRule::Uniform { lane, .. } => Some(*lane),
+            // One interval that holds every finite value.
             ColumnRule::Constant => Some(Lane {
                 lo: 0.0,
                 hi: f64::INFINITY,
@@ -205,17 +190,12 @@ impl ColumnRule {
         }
     }
 
-    fn uniform(lo: f64, hi: f64, n_edges: usize, mode: Mode, fixed: bool) -> Self {
+    fn uniform(lo: f64, hi: f64, n_edges: usize, digitize: bool, fixed: bool) -> Self {
         if hi <= lo {
             return ColumnRule::Constant;
         }
-        let edges = linspace(lo, hi, n_edges);
-        let inv_step = (n_edges - 1) as f64 / (hi - lo);
         ColumnRule::Uniform {
-            edges,
-            lo,
-            inv_step,
-            mode,
+            lane: Lane::new(lo, hi, n_edges, digitize),
             fixed,
         }
     }
@@ -223,14 +203,8 @@ impl ColumnRule {
     /// Number of possible symbols (symbols are `0..n`), or `None` when unbounded.
     pub(crate) fn n_symbols(&self) -> Option<usize> {
         match self {
-            ColumnRule::Uniform {
-                edges,
-                mode: Mode::Digitize,
-                ..
-            } => Some(edges.len() + 1),
-            ColumnRule::Uniform { edges, .. } | ColumnRule::Sorted { edges } => {
-                Some(edges.len() - 1)
-            }
+            ColumnRule::Uniform { lane, .. } => Some(lane.n_symbols()),
+            ColumnRule::Sorted { edges } => Some(edges.len() - 1),
             ColumnRule::Width { .. } => None,
             ColumnRule::Constant => Some(1),
         }
@@ -245,9 +219,7 @@ impl ColumnRule {
     #[inline]
     pub(crate) fn out_of_range(&self, v: f64) -> bool {
         match self {
-            ColumnRule::Uniform {
-                edges, fixed: true, ..
-            } => v < edges[0] || v > edges[edges.len() - 1],
+            ColumnRule::Uniform { lane, fixed: true } => v < lane.lo || v > lane.hi,
             _ => false,
         }
     }
@@ -256,30 +228,7 @@ impl ColumnRule {
     #[inline]
     pub(crate) fn symbol(&self, v: f64) -> i64 {
         match self {
-            ColumnRule::Uniform {
-                edges,
-                lo,
-                inv_step,
-                mode,
-                ..
-            } => {
-                let m = edges.len();
-                // Guess the number of edges <= v, then correct against the exact edges so the
-                // result equals numpy's digitize on the same linspace edges.
-                // Saturating float-to-int casts make far-out values land on the clamps.
-                let guess = ((v - lo) * inv_step) as i64 + 1;
-                let mut c = guess.clamp(0, m as i64) as usize;
-                while c > 0 && edges[c - 1] > v {
-                    c -= 1;
-                }
-                while c < m && edges[c] <= v {
-                    c += 1;
-                }
-                match mode {
-                    Mode::Digitize => c as i64,
-                    Mode::Intervals => (c.max(1) - 1).min(m - 2) as i64,
-                }
-            }
+            ColumnRule::Uniform { lane, .. } => i64::from(lane.symbol(v)),
             ColumnRule::Sorted { edges } => {
                 let c = edges.partition_point(|&e| e <= v);
                 (c.max(1) - 1).min(edges.len() - 2) as i64
@@ -410,10 +359,10 @@ impl BinPolicy {
         let d = x.ncols();
         let rules = match *self {
             BinPolicy::FixedEdges { lo, hi, n_edges } => {
-                vec![ColumnRule::uniform(lo, hi, n_edges, Mode::Digitize, true); d]
+                vec![ColumnRule::uniform(lo, hi, n_edges, true, true); d]
             }
             BinPolicy::FixedIntervals { lo, hi, n_bins } => {
-                vec![ColumnRule::uniform(lo, hi, n_bins + 1, Mode::Intervals, true); d]
+                vec![ColumnRule::uniform(lo, hi, n_bins + 1, false, true); d]
             }
             BinPolicy::FixedWidth { width } => {
                 let limit = (1_u64 << 62) as f64;
@@ -433,13 +382,13 @@ impl BinPolicy {
             BinPolicy::PerUnitMinMax { n_bins } => min_max
                 .iter()
                 .copied()
-                .map(|(lo, hi)| ColumnRule::uniform(lo, hi, n_bins + 1, Mode::Intervals, false))
+                .map(|(lo, hi)| ColumnRule::uniform(lo, hi, n_bins + 1, false, false))
                 .collect(),
             BinPolicy::GlobalMinMax { n_bins } => {
                 let mm = min_max;
                 let lo = mm.iter().map(|m| m.0).fold(f64::INFINITY, f64::min);
                 let hi = mm.iter().map(|m| m.1).fold(f64::NEG_INFINITY, f64::max);
-                vec![ColumnRule::uniform(lo, hi, n_bins + 1, Mode::Intervals, false); d]
+                vec![ColumnRule::uniform(lo, hi, n_bins + 1, false, false); d]
             }
             BinPolicy::Quantile { n_bins } => x
                 .axis_iter(Axis(1))
