@@ -98,7 +98,8 @@ Without --y the entropy H(X) is estimated; with --z the conditional MI I(X;Y|Z).
 Examples:
   infoscope estimate --method gaussian --x hidden.npy --y stimulus.npy --unit bits
   infoscope estimate --method binned --x rec.npz:hidden --y rec.npz:labels --bins unit-minmax:30
-  infoscope estimate --method binned --x layer.npy --bins fixed-edges:-1:1:30 --json")]
+  infoscope estimate --method binned --x layer.npy --bins fixed-edges:-1:1:30 --json
+  infoscope estimate --method binned --x rec.npz:hidden --y rec.npz:labels --per-unit --csv mi.csv")]
 pub struct EstimateArgs {
     /// Estimation method.
     #[arg(long, value_enum)]
@@ -129,6 +130,12 @@ pub struct EstimateArgs {
     /// Unit of the printed value.
     #[arg(long, value_enum, default_value = "nats")]
     pub unit: UnitArg,
+    /// Binned method: estimate I(unit; Y) for every column of X separately (Y must be labels).
+    #[arg(long)]
+    pub per_unit: bool,
+    /// With --per-unit: write one row per unit to this CSV file (atomically).
+    #[arg(long, value_name = "FILE", requires = "per_unit")]
+    pub csv: Option<PathBuf>,
     /// Print the result as JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -1,7 +1,7 @@
 //! `infoscope estimate`: read arrays, call one estimator, print and save the result.
 
 use anyhow::{Context, Result, bail};
-use infoscope_estimators::discrete::{Binned, PlugIn};
+use infoscope_estimators::discrete::{Binned, PerUnitMi, PlugIn};
 use infoscope_estimators::gaussian::Gaussian;
 use infoscope_estimators::{
     ConditionalMutualInformation, Entropy, Estimate, MutualInformation, Unit,
@@ -92,6 +92,9 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     }
     if let Some(z) = &args.z {
         inputs.push(read("z", z)?);
+    }
+    if args.per_unit {
+        return per_unit(args, &mut inputs, unit);
     }
     let estimate = match args.method {
         Method::Gaussian => gaussian(args, &mut inputs)?,
@@ -184,4 +187,101 @@ fn binned(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
     e.method = "binned".into();
     e.config = serde_json::to_value(est.config())?;
     Ok(e)
+}
+
+/// The JSON written by `--per-unit --json` and `--per-unit --out`.
+#[derive(Debug, Serialize)]
+pub struct PerUnitOutput {
+    /// Where each argument came from.
+    pub inputs: Vec<InputInfo>,
+    /// The unit of `values`.
+    pub unit: Unit,
+    /// I(unit_j; Y) in `unit`, one per column of X.
+    pub values: Vec<f64>,
+    /// The full result in nats (values, plug-in values, occupied bins, label entropy, config).
+    pub nats: PerUnitMi,
+}
+
+/// `--per-unit`: I(unit_j; labels) for every column of X.
+fn per_unit(args: &EstimateArgs, inputs: &mut [Input], unit: Unit) -> Result<()> {
+    if args.method != Method::Binned {
+        bail!("--per-unit needs --method binned");
+    }
+    let [x_in, y_in] = inputs else {
+        bail!("--per-unit needs --x and --y (labels), and no --z")
+    };
+    if !as_labels(args.y_kind, y_in) || y_in.info.shape.get(1).is_some_and(|&c| c != 1) {
+        bail!("--per-unit needs --y to be one column of integer labels (or --y-kind labels)");
+    }
+    x_in.info.used_as = "binned per unit".into();
+    y_in.info.used_as = "labels".into();
+    let est = Binned::params()
+        .policy(args.bins)
+        .correction(args.correction.into())
+        .check()?;
+    let labels = symbols(y_in)?.column(0).to_owned();
+    let result = est.per_unit(floats(x_in)?.view(), labels.view())?;
+    let output = PerUnitOutput {
+        inputs: inputs.iter().map(|i| i.info.clone()).collect(),
+        unit,
+        values: result.in_unit(unit),
+        nats: result,
+    };
+    if let Some(path) = &args.csv {
+        io::write_text(path, &per_unit_csv(&output))
+            .with_context(|| format!("writing --csv {}", path.display()))?;
+    }
+    if let Some(path) = &args.out {
+        io::write_json(path, &output)
+            .with_context(|| format!("writing --out {}", path.display()))?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&output)?);
+    } else {
+        print_per_unit(&output);
+    }
+    Ok(())
+}
+
+fn per_unit_csv(o: &PerUnitOutput) -> String {
+    let u = o.unit.as_str();
+    let mut csv = format!("unit,mi_{u},plugin_mi_{u},occupied_bins,out_of_range\n");
+    for j in 0..o.values.len() {
+        csv.push_str(&format!(
+            "{j},{},{},{},{}\n",
+            o.values[j],
+            o.unit.from_nats(o.nats.plugin_values[j]),
+            o.nats.occupied_bins[j],
+            o.nats.out_of_range[j]
+        ));
+    }
+    csv
+}
+
+fn print_per_unit(o: &PerUnitOutput) {
+    let u = o.unit.as_str();
+    let n = o.values.len();
+    let mean = o.values.iter().sum::<f64>() / n as f64;
+    println!("infoscope estimate --per-unit: I(unit; Y) for each of {n} units");
+    for i in &o.inputs {
+        println!(
+            "  {:<14} {} ({:?} {}, used as {})",
+            i.role, i.source, i.shape, i.dtype, i.used_as
+        );
+    }
+    println!("  {:<14} {}", "config", o.nats.config);
+    println!("  {:<14} {}", "samples", o.nats.n_samples);
+    println!(
+        "  {:<14} {:.6} {u} ({} classes)",
+        "H(Y)",
+        o.unit.from_nats(o.nats.label_entropy),
+        o.nats.n_classes
+    );
+    println!("  {:<14} {mean:.6} {u}", "mean I(unit;Y)");
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| o.values[b].total_cmp(&o.values[a]));
+    println!("  top units      unit  I(unit;Y) [{u}]");
+    for &j in order.iter().take(10) {
+        println!("  {:<14} {j:>4}  {:.6}", "", o.values[j]);
+    }
 }

@@ -431,3 +431,71 @@ fn non_integral_labels_are_refused() {
     ]);
     assert!(err.contains("not an integer label"), "{err}");
 }
+
+#[test]
+fn per_unit_writes_a_csv_row_per_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    // Unit 0 copies the label, unit 1 is constant, unit 2 is noise-like.
+    let n = 400;
+    let labels = Array1::from_shape_fn(n, |i| (i % 4) as i64);
+    let hidden = Array2::from_shape_fn((n, 3), |(i, j)| match j {
+        0 => (i % 4) as f64,
+        1 => 0.5,
+        _ => ((i as f64) * 0.917).sin(),
+    });
+    let (hp, lp) = (dir.path().join("h.npy"), dir.path().join("l.npy"));
+    write_npy(&hp, &hidden).unwrap();
+    write_npy(&lp, &labels).unwrap();
+    let csv = dir.path().join("mi.csv");
+    let v = ok_json(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        p(&hp),
+        "--y",
+        p(&lp),
+        "--per-unit",
+        "--bins",
+        "unit-minmax:4",
+        "--unit",
+        "bits",
+        "--csv",
+        p(&csv),
+        "--json",
+    ]);
+    let values: Vec<f64> = v["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert!(
+        (values[0] - 2.0).abs() < 1e-12,
+        "a copy of a 4-class label carries 2 bits"
+    );
+    assert_eq!(values[1], 0.0);
+    assert!(values[2] > 0.0 && values[2] < 2.0);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "unit,mi_bits,plugin_mi_bits,occupied_bins,out_of_range"
+    );
+    assert_eq!(lines.len(), 4);
+    let row: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(row[0], "0");
+    assert!((row[1].parse::<f64>().unwrap() - 2.0).abs() < 1e-12, "{}", lines[1]);
+    assert_eq!(&row[3..], ["4", "0"]);
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&hp),
+        "--y",
+        p(&lp),
+        "--per-unit",
+    ]);
+    assert!(err.contains("--method binned"), "{err}");
+}

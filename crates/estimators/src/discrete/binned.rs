@@ -80,7 +80,7 @@ impl Binned {
     /// Bin `x` into integer symbols (one per value), after validating it.
     pub fn bin(&self, argument: &'static str, x: ArrayView2<'_, f64>) -> Result<super::BinnedData> {
         check_matrix(argument, x, 1)?;
-        self.params.policy.apply(x)
+        self.params.policy.apply_checked(x)
     }
 
     fn run(
@@ -92,7 +92,7 @@ impl Binned {
         for &(name, a) in args {
             check_matrix(name, a, 1)?;
             check_same_rows(args[0].0, args[0].1.nrows(), name, a.nrows())?;
-            binned.push(self.params.policy.apply(a)?);
+            binned.push(self.params.policy.apply_checked(a)?);
         }
         let ids: Vec<_> = binned
             .iter()
@@ -141,7 +141,7 @@ impl Binned {
         check_matrix("x", x, 1)?;
         check_labels("labels", labels, 1)?;
         check_same_rows("x", x.nrows(), "labels", labels.len())?;
-        let binned = self.params.policy.apply(x)?;
+        let binned = self.params.policy.apply_checked(x)?;
         let xs = ids_of_rows(binned.symbols.view());
         let ls = ids_of_column(labels.iter().copied());
         let vars = Vars {

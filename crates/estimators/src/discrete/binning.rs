@@ -403,6 +403,11 @@ impl BinPolicy {
     pub fn apply(&self, x: ArrayView2<'_, f64>) -> Result<BinnedData> {
         self.check()?;
         crate::validate::check_matrix("x", x, 1)?;
+        self.apply_checked(x)
+    }
+
+    /// [`BinPolicy::apply`] for a checked policy and validated data.
+    pub(crate) fn apply_checked(&self, x: ArrayView2<'_, f64>) -> Result<BinnedData> {
         let rules = self.column_rules(x)?;
         let mut n_out_of_range = 0;
         let mut symbols = Array2::<i64>::zeros(x.dim());
