@@ -1,7 +1,9 @@
 # One entry point for every check; `.ci/run` calls `make check` (STYLE.md §4).
+SHELL := /bin/bash
 .PHONY: check fmt clippy doc test bench-build demo bench
 
-check: fmt clippy doc test bench-build
+# Tests run last so that their summary line closes the output.
+check: fmt clippy doc bench-build test
 
 fmt:
 	cargo fmt --all --check
@@ -13,7 +15,11 @@ doc:
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 test:
-	PROPTEST_CASES=$${PROPTEST_CASES:-64} cargo test --workspace --locked
+	@mkdir -p target
+	set -o pipefail; PROPTEST_CASES=$${PROPTEST_CASES:-64} cargo test --workspace --locked 2>&1 \
+		| tee target/test-output.log
+	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f }' \
+		target/test-output.log
 
 bench-build:
 	cargo bench --workspace --no-run --locked
