@@ -104,14 +104,19 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
         inputs: inputs.into_iter().map(|i| i.info).collect(),
         estimate: estimate.record(unit),
     };
+    emit(args, &output, |o| print_table(&o.inputs, &o.estimate))
+}
+
+/// Write `--out` (atomically), then print JSON (`--json`) or the table.
+fn emit<T: Serialize>(args: &EstimateArgs, output: &T, table: impl FnOnce(&T)) -> Result<()> {
     if let Some(path) = &args.out {
-        io::write_json(path, &output)
+        io::write_json(path, output)
             .with_context(|| format!("writing --out {}", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&output)?);
+        println!("{}", serde_json::to_string_pretty(output)?);
     } else {
-        print_table(&output.inputs, &output.estimate);
+        table(output);
     }
     Ok(())
 }
@@ -231,16 +236,7 @@ fn per_unit(args: &EstimateArgs, inputs: &mut [Input], unit: Unit) -> Result<()>
         io::write_text(path, &per_unit_csv(&output))
             .with_context(|| format!("writing --csv {}", path.display()))?;
     }
-    if let Some(path) = &args.out {
-        io::write_json(path, &output)
-            .with_context(|| format!("writing --out {}", path.display()))?;
-    }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&output)?);
-    } else {
-        print_per_unit(&output);
-    }
-    Ok(())
+    emit(args, &output, print_per_unit)
 }
 
 fn per_unit_csv(o: &PerUnitOutput) -> String {

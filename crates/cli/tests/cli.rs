@@ -485,7 +485,11 @@ fn per_unit_writes_a_csv_row_per_unit() {
     assert_eq!(lines.len(), 4);
     let row: Vec<&str> = lines[1].split(',').collect();
     assert_eq!(row[0], "0");
-    assert!((row[1].parse::<f64>().unwrap() - 2.0).abs() < 1e-12, "{}", lines[1]);
+    assert!(
+        (row[1].parse::<f64>().unwrap() - 2.0).abs() < 1e-12,
+        "{}",
+        lines[1]
+    );
     assert_eq!(&row[3..], ["4", "0"]);
     let err = fails(&[
         "estimate",
