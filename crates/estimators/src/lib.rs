@@ -12,6 +12,10 @@
 //!   jackknife and James–Stein bias corrections.
 //! - [`gaussian`]: MI, conditional MI and entropy of jointly Gaussian variables from sample
 //!   covariances (or a given covariance) via Cholesky log-determinants.
+//! - [`knn`]: exact max-norm neighbour search for the kNN estimators: `k`-th neighbour
+//!   distances and within-radius counts (strict or not) by a runtime-dimension kd-tree
+//!   ([`knn::KdTree`]), sorted 1-D marginals ([`knn::SortedMarginal`]) or blocked brute force,
+//!   all giving identical results.
 //!
 //! Inputs are validated once at the boundary ([`validate`]) and refused with a typed
 //! [`EstimatorError`] that names the argument.
@@ -37,6 +41,7 @@ pub mod discrete;
 pub mod error;
 pub mod estimate;
 pub mod gaussian;
+pub mod knn;
 pub mod traits;
 pub mod validate;
 

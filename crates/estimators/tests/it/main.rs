@@ -4,3 +4,4 @@
 mod common;
 mod discrete;
 mod gaussian;
+mod knn;

@@ -1,0 +1,375 @@
+//! A kd-tree over points of run-time dimension, for exact max-norm neighbour queries.
+//!
+//! Brief overview: [`KdTree::new`] copies the points into one contiguous buffer in tree order
+//! and splits recursively at the median of the dimension of largest spread until at most
+//! [`LEAF_SIZE`] points remain (a node whose points are all identical stays a leaf whatever its
+//! size). Every node stores its tight bounding box. Queries use the box in two ways:
+//!
+//! - its *nearest* max-norm distance to the query, `max_t max(lo_t − q_t, q_t − hi_t, 0)`, to
+//!   prune nodes that cannot hold a closer (or an in-radius) point;
+//! - its *farthest* distance, `max_t max(|lo_t − q_t|, |hi_t − q_t|)`, to add a whole subtree
+//!   at once when the box lies inside the ball.
+//!
+//! Rounding is monotone, so for every point `p` of a box `lo − q ≤ p − q ≤ hi − q` also holds
+//! after rounding: both bounds are exact bounds on the computed point distances, and the
+//! comparisons (`<` for strict radii, `≤` otherwise) need no epsilon. Results therefore equal
+//! the brute-force ones bit for bit. Batch queries run one rayon task per point.
+
+use ndarray::ArrayView2;
+use rayon::prelude::*;
+
+use super::{KBest, chebyshev, chebyshev_bounded, check_k, check_radii, is_within, within};
+use crate::error::{EstimatorError, Result};
+use crate::validate::check_matrix;
+
+/// Largest number of points in a leaf.
+pub const LEAF_SIZE: usize = 24;
+
+/// Marker for "no point excluded".
+const NONE: usize = usize::MAX;
+
+/// One node: points `start..end` in tree order, and its children if it was split.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    start: usize,
+    end: usize,
+    children: Option<(usize, usize)>,
+}
+
+/// A kd-tree over the rows of an `n × d` matrix, for max-norm queries.
+#[derive(Debug, Clone)]
+pub struct KdTree {
+    /// Dimension.
+    d: usize,
+    /// Points in tree order, row-major (`n × d`).
+    points: Vec<f64>,
+    /// `original[p]`: the original row of tree position `p`.
+    original: Vec<usize>,
+    /// `position[i]`: the tree position of original row `i`.
+    position: Vec<usize>,
+    /// Nodes; the root is node 0.
+    nodes: Vec<Node>,
+    /// Bounding boxes: node `m` has `lo` at `boxes[2dm..2dm+d]` and `hi` right after.
+    boxes: Vec<f64>,
+}
+
+impl KdTree {
+    /// Build the tree over the rows of `data`.
+    ///
+    /// # Errors
+    /// [`EstimatorError::Empty`] or [`EstimatorError::NonFinite`] (argument `data`).
+    pub fn new(data: ArrayView2<'_, f64>) -> Result<Self> {
+        check_matrix("data", data, 1)?;
+        let (n, d) = data.dim();
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut tree = Self {
+            d,
+            points: Vec::new(),
+            original: Vec::new(),
+            position: vec![0; n],
+            nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 1),
+            boxes: Vec::with_capacity((2 * n / LEAF_SIZE + 1) * 2 * d),
+        };
+        tree.build(data, &mut order, 0);
+        tree.points = Vec::with_capacity(n * d);
+        for &i in &order {
+            tree.points.extend(data.row(i).iter().copied());
+        }
+        for (p, &i) in order.iter().enumerate() {
+            tree.position[i] = p;
+        }
+        tree.original = order;
+        Ok(tree)
+    }
+
+    /// Build the subtree over `order` (tree positions `offset..offset + order.len()`); returns
+    /// its node index.
+    fn build(&mut self, data: ArrayView2<'_, f64>, order: &mut [usize], offset: usize) -> usize {
+        let d = self.d;
+        let node = self.nodes.len();
+        let start = self.boxes.len();
+        self.boxes.resize(start + 2 * d, 0.0);
+        let (lo, hi) = self.boxes[start..].split_at_mut(d);
+        lo.fill(f64::INFINITY);
+        hi.fill(f64::NEG_INFINITY);
+        for &i in order.iter() {
+            for (t, &v) in data.row(i).iter().enumerate() {
+                lo[t] = lo[t].min(v);
+                hi[t] = hi[t].max(v);
+            }
+        }
+        let (mut split, mut spread) = (0, 0.0);
+        for t in 0..d {
+            let s = hi[t] - lo[t];
+            if s > spread {
+                (split, spread) = (t, s);
+            }
+        }
+        self.nodes.push(Node {
+            start: offset,
+            end: offset + order.len(),
+            children: None,
+        });
+        if order.len() > LEAF_SIZE && spread > 0.0 {
+            let mid = order.len() / 2;
+            order.select_nth_unstable_by(mid, |&a, &b| {
+                data[[a, split]].total_cmp(&data[[b, split]])
+            });
+            let (left, right) = order.split_at_mut(mid);
+            let l = self.build(data, left, offset);
+            let r = self.build(data, right, offset + mid);
+            self.nodes[node].children = Some((l, r));
+        }
+        node
+    }
+
+    /// Number of points.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.original.len()
+    }
+
+    /// Whether the tree holds no points (never, for a successfully built tree).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.original.is_empty()
+    }
+
+    /// Dimension of the points.
+    #[must_use]
+    pub fn dim(&self) -> usize {
+        self.d
+    }
+
+    /// Number of nodes (leaves included).
+    #[must_use]
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    fn point(&self, p: usize) -> &[f64] {
+        &self.points[p * self.d..(p + 1) * self.d]
+    }
+
+    fn bounds(&self, node: usize) -> (&[f64], &[f64]) {
+        let b = &self.boxes[2 * self.d * node..2 * self.d * (node + 1)];
+        b.split_at(self.d)
+    }
+
+    /// Smallest max-norm distance from `q` to the node's box.
+    fn nearest(&self, node: usize, q: &[f64]) -> f64 {
+        let (lo, hi) = self.bounds(node);
+        let mut m = 0.0_f64;
+        for ((&a, &b), &x) in lo.iter().zip(hi).zip(q) {
+            m = m.max(a - x).max(x - b);
+        }
+        m
+    }
+
+    /// Largest max-norm distance from `q` to the node's box.
+    fn farthest(&self, node: usize, q: &[f64]) -> f64 {
+        let (lo, hi) = self.bounds(node);
+        let mut m = 0.0_f64;
+        for ((&a, &b), &x) in lo.iter().zip(hi).zip(q) {
+            m = m.max((a - x).abs()).max((b - x).abs());
+        }
+        m
+    }
+
+    fn check_point(&self, point: &[f64]) -> Result<()> {
+        if point.len() != self.d {
+            return Err(EstimatorError::ShapeMismatch {
+                argument: "point",
+                other: "data",
+                what: "coordinates",
+                expected: self.d,
+                got: point.len(),
+            });
+        }
+        if let Some((col, &value)) = point.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+            return Err(EstimatorError::NonFinite {
+                argument: "point",
+                row: 0,
+                col,
+                value,
+            });
+        }
+        Ok(())
+    }
+
+    fn position_of(&self, index: usize) -> Result<usize> {
+        self.position
+            .get(index)
+            .copied()
+            .ok_or_else(|| EstimatorError::InvalidParameter {
+                name: "index",
+                reason: format!("point {index} does not exist (n = {})", self.len()),
+            })
+    }
+
+    fn exclude_position(&self, exclude: Option<usize>) -> Result<usize> {
+        exclude.map_or(Ok(NONE), |i| self.position_of(i))
+    }
+
+    // ----- k-th neighbour ------------------------------------------------------------------
+
+    /// Distance from `point` to its `k`-th nearest tree point, skipping original row `exclude`
+    /// if given (ties count).
+    ///
+    /// # Errors
+    /// [`EstimatorError::ShapeMismatch`] or [`EstimatorError::NonFinite`] for `point`;
+    /// [`EstimatorError::InvalidParameter`] named `index` for an unknown `exclude`, or named `k`
+    /// unless `1 ≤ k ≤` the number of candidate points.
+    pub fn kth_neighbor_distance(
+        &self,
+        point: &[f64],
+        k: usize,
+        exclude: Option<usize>,
+    ) -> Result<f64> {
+        self.check_point(point)?;
+        let skip = self.exclude_position(exclude)?;
+        check_k(k, self.len() + usize::from(skip == NONE))?;
+        Ok(self.kth_search(point, k, skip))
+    }
+
+    /// Distance from tree row `index` to its `k`-th nearest *other* row (ties count).
+    ///
+    /// # Errors
+    /// [`EstimatorError::InvalidParameter`] named `index` if it is out of range, or named `k`
+    /// unless `1 ≤ k < n`.
+    pub fn kth_neighbor_distance_of(&self, index: usize, k: usize) -> Result<f64> {
+        let p = self.position_of(index)?;
+        check_k(k, self.len())?;
+        Ok(self.kth_search(self.point(p), k, p))
+    }
+
+    /// The `k`-th neighbour distance of every row, excluding itself, in the original row order
+    /// (parallel). `k = 0` gives `0` and `k ≥ n` gives `+∞` for every row.
+    #[must_use]
+    pub fn kth_neighbor_distances(&self, k: usize) -> Vec<f64> {
+        if k == 0 {
+            return vec![0.0; self.len()];
+        }
+        self.position
+            .par_iter()
+            .map(|&p| self.kth_search(self.point(p), k, p))
+            .collect()
+    }
+
+    fn kth_search(&self, q: &[f64], k: usize, skip: usize) -> f64 {
+        let mut best = KBest::new(k);
+        if !self.nodes.is_empty() {
+            self.kth_node(0, self.nearest(0, q), q, skip, &mut best);
+        }
+        best.bound()
+    }
+
+    fn kth_node(&self, node: usize, gap: f64, q: &[f64], skip: usize, best: &mut KBest) {
+        if gap > best.bound() {
+            return;
+        }
+        let Node {
+            start,
+            end,
+            children,
+        } = self.nodes[node];
+        match children {
+            None => {
+                for p in (start..end).filter(|&p| p != skip) {
+                    if let Some(dist) = chebyshev_bounded(q, self.point(p), best.bound()) {
+                        best.push(dist);
+                    }
+                }
+            }
+            Some((l, r)) => {
+                let (gl, gr) = (self.nearest(l, q), self.nearest(r, q));
+                if gl <= gr {
+                    self.kth_node(l, gl, q, skip, best);
+                    self.kth_node(r, gr, q, skip, best);
+                } else {
+                    self.kth_node(r, gr, q, skip, best);
+                    self.kth_node(l, gl, q, skip, best);
+                }
+            }
+        }
+    }
+
+    // ----- counting ------------------------------------------------------------------------
+
+    /// Number of tree points within `r` of `point` (`< r` if `strict`, else `≤ r`), not
+    /// counting original row `exclude` if given.
+    ///
+    /// # Errors
+    /// [`EstimatorError::ShapeMismatch`] or [`EstimatorError::NonFinite`] for `point`;
+    /// [`EstimatorError::InvalidParameter`] named `index` for an unknown `exclude`, or named
+    /// `radii` for a NaN or negative `r`.
+    pub fn count_within(
+        &self,
+        point: &[f64],
+        r: f64,
+        strict: bool,
+        exclude: Option<usize>,
+    ) -> Result<usize> {
+        self.check_point(point)?;
+        let skip = self.exclude_position(exclude)?;
+        check_radii(&[r], 1)?;
+        Ok(self.count_search(point, r, strict, skip))
+    }
+
+    /// Number of *other* rows within `r` of tree row `index` (`< r` if `strict`, else `≤ r`).
+    ///
+    /// # Errors
+    /// [`EstimatorError::InvalidParameter`] named `index` if it is out of range, or named
+    /// `radii` for a NaN or negative `r`.
+    pub fn count_within_of(&self, index: usize, r: f64, strict: bool) -> Result<usize> {
+        let p = self.position_of(index)?;
+        check_radii(&[r], 1)?;
+        Ok(self.count_search(self.point(p), r, strict, p))
+    }
+
+    /// For every row `i`, the number of other rows within `radii[i]`, in the original row order
+    /// (parallel).
+    ///
+    /// # Errors
+    /// [`EstimatorError::ShapeMismatch`] unless there is one radius per row;
+    /// [`EstimatorError::InvalidParameter`] named `radii` for a NaN or negative radius.
+    pub fn count_within_all(&self, radii: &[f64], strict: bool) -> Result<Vec<usize>> {
+        check_radii(radii, self.len())?;
+        Ok(self
+            .position
+            .par_iter()
+            .zip(radii.par_iter())
+            .map(|(&p, &r)| self.count_search(self.point(p), r, strict, p))
+            .collect())
+    }
+
+    /// Count all points within `r`, then remove the skipped one if it was counted.
+    fn count_search(&self, q: &[f64], r: f64, strict: bool, skip: usize) -> usize {
+        if self.nodes.is_empty() {
+            return 0;
+        }
+        let all = self.count_node(0, q, r, strict);
+        let skipped = skip != NONE && within(chebyshev(q, self.point(skip)), r, strict);
+        all.saturating_sub(usize::from(skipped))
+    }
+
+    fn count_node(&self, node: usize, q: &[f64], r: f64, strict: bool) -> usize {
+        if !within(self.nearest(node, q), r, strict) {
+            return 0;
+        }
+        let Node {
+            start,
+            end,
+            children,
+        } = self.nodes[node];
+        if within(self.farthest(node, q), r, strict) {
+            return end - start;
+        }
+        match children {
+            None => (start..end)
+                .filter(|&p| is_within(q, self.point(p), r, strict))
+                .count(),
+            Some((l, rr)) => self.count_node(l, q, r, strict) + self.count_node(rr, q, r, strict),
+        }
+    }
+}
