@@ -33,6 +33,9 @@ pub enum Method {
     Binned,
     /// Jointly Gaussian model: log-determinants of the sample covariance.
     Gaussian,
+    /// k-nearest neighbours: KSG algorithm 1 for I(X;Y), Kozachenko–Leonenko for H(X)
+    /// (max-norm; see --k).
+    Ksg,
 }
 
 /// How to read Y (and Z) for the binned method.
@@ -124,6 +127,9 @@ pub struct EstimateArgs {
     /// How Y and Z are read by the binned method.
     #[arg(long, value_enum, default_value = "auto")]
     pub y_kind: YKind,
+    /// Number of neighbours (ksg method).
+    #[arg(long, default_value_t = 3)]
+    pub k: usize,
     /// Ridge added to the covariance diagonal (gaussian method), in data units squared.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub ridge: f64,

@@ -3,6 +3,7 @@
 use anyhow::{Context, Result, bail};
 use infoscope_estimators::discrete::{Binned, PerUnitMi, PlugIn};
 use infoscope_estimators::gaussian::Gaussian;
+use infoscope_estimators::knn::{KozachenkoLeonenko, Ksg};
 use infoscope_estimators::{
     ConditionalMutualInformation, Entropy, Estimate, MutualInformation, Unit,
 };
@@ -99,6 +100,7 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     let estimate = match args.method {
         Method::Gaussian => gaussian(args, &mut inputs)?,
         Method::Binned => binned(args, &mut inputs)?,
+        Method::Ksg => ksg(args, &mut inputs)?,
     };
     let output = EstimateOutput {
         inputs: inputs.into_iter().map(|i| i.info).collect(),
@@ -134,6 +136,24 @@ fn gaussian(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
         _ => bail!("expected --x, optionally --y and --z"),
     };
     Ok(e)
+}
+
+fn ksg(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
+    let data: Vec<Array2<f64>> = inputs.iter().map(floats).collect::<Result<_>>()?;
+    for input in inputs.iter_mut() {
+        input.info.used_as = "continuous".into();
+    }
+    Ok(match data.as_slice() {
+        [x] => KozachenkoLeonenko::params()
+            .k(args.k)
+            .check()?
+            .entropy(x.view())?,
+        [x, y] => Ksg::params()
+            .k(args.k)
+            .check()?
+            .estimate(x.view(), y.view())?,
+        _ => bail!("--method ksg does not estimate I(X;Y|Z) yet; use --method gaussian or binned"),
+    })
 }
 
 fn binned(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {

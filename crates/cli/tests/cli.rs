@@ -503,3 +503,43 @@ fn per_unit_writes_a_csv_row_per_unit() {
     ]);
     assert!(err.contains("--method binned"), "{err}");
 }
+
+#[test]
+fn ksg_method_estimates_mi_and_entropy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, x, y) = pair(dir.path());
+    use infoscope_estimators::MutualInformation;
+    let lib = infoscope_estimators::knn::Ksg::params()
+        .k(4)
+        .check()
+        .unwrap();
+    let expected = lib.estimate(x.view(), y.view()).unwrap().nats();
+    let v = ok_json(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--k",
+        "4",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--json",
+    ]);
+    assert_eq!(v["estimate"]["value"].as_f64().unwrap(), expected);
+    assert_eq!(v["estimate"]["method"], "ksg");
+    let h = ok_json(&["estimate", "--method", "ksg", "--x", p(&xp), "--json"]);
+    assert_eq!(h["estimate"]["quantity"], "entropy");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--k",
+        "5000",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+    ]);
+    assert!(err.contains("k"), "{err}");
+}

@@ -41,9 +41,13 @@
 
 pub mod brute;
 pub mod kdtree;
+mod kl;
+mod ksg;
 pub mod sorted;
 
 pub use kdtree::KdTree;
+pub use kl::{KozachenkoLeonenko, KozachenkoLeonenkoParams};
+pub use ksg::{Ksg, KsgParams};
 pub use sorted::SortedMarginal;
 
 use ndarray::ArrayView2;

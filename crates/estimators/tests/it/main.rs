@@ -5,3 +5,4 @@ mod common;
 mod discrete;
 mod gaussian;
 mod knn;
+mod ksg;
