@@ -3,6 +3,7 @@
 use ndarray::{ArrayView2, Axis, concatenate};
 use serde::{Deserialize, Serialize};
 
+use super::prepare::{Noise, prepare, stream};
 use super::{SearchMethod, count_within, kth_neighbor_distances};
 use crate::error::{Result, ensure_param};
 use crate::estimate::{Estimate, Quantity};
@@ -11,12 +12,20 @@ use crate::traits::MutualInformation;
 use crate::validate::{check_matrix, check_same_rows};
 
 /// Unchecked parameters of [`Ksg`]. Defaults: `k = 3` (NPEET's and scikit-learn's default,
-/// SPEC.md §1.3), `search = Auto`.
+/// SPEC.md §1.3), `normalize = false`, `noise = None`, `seed = 0` (used only with noise),
+/// `search = Auto`. [`KsgParams::jidt_compatible`] sets JIDT's defaults: z-scoring and
+/// Gaussian noise of standard deviation 1e-8 (JIDT's `NOISE_LEVEL_TO_ADD`, after MILCA).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct KsgParams {
     /// The number of neighbours (≥ 1).
     pub k: usize,
+    /// z-score every column of X and Y before the search.
+    pub normalize: bool,
+    /// Noise added to break ties (after z-scoring).
+    pub noise: Noise,
+    /// Seed of the noise stream.
+    pub seed: u64,
     /// The neighbour-search backend (results are identical for all).
     pub search: SearchMethod,
 }
@@ -25,6 +34,9 @@ impl Default for KsgParams {
     fn default() -> Self {
         Self {
             k: 3,
+            normalize: false,
+            noise: Noise::None,
+            seed: 0,
             search: SearchMethod::Auto,
         }
     }
@@ -38,6 +50,33 @@ impl KsgParams {
         self
     }
 
+    /// z-score every column before the search.
+    #[must_use]
+    pub fn normalize(mut self, normalize: bool) -> Self {
+        self.normalize = normalize;
+        self
+    }
+
+    /// Add noise before the search (off by default).
+    #[must_use]
+    pub fn noise(mut self, noise: Noise) -> Self {
+        self.noise = noise;
+        self
+    }
+
+    /// Seed of the noise stream.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// JIDT's defaults: z-scoring and Gaussian noise of standard deviation 1e-8.
+    #[must_use]
+    pub fn jidt_compatible(self) -> Self {
+        self.normalize(true).noise(Noise::Gaussian { std: 1e-8 })
+    }
+
     /// Force a neighbour-search backend.
     #[must_use]
     pub fn search(mut self, search: SearchMethod) -> Self {
@@ -48,6 +87,13 @@ impl KsgParams {
     /// Validate the parameters.
     pub fn check(self) -> Result<Ksg> {
         ensure_param!(self.k >= 1, "k", "k must be at least 1, got {}", self.k);
+        if let Noise::Gaussian { std } = self.noise {
+            ensure_param!(
+                std.is_finite() && std > 0.0,
+                "noise",
+                "the noise standard deviation must be finite and > 0, got {std}"
+            );
+        }
         Ok(Ksg { params: self })
     }
 }
@@ -95,6 +141,11 @@ impl Ksg {
         check_same_rows("x", x.nrows(), "y", y.nrows())?;
         let n = x.nrows();
         ensure_param!(k < n, "k", "k = {k} needs more than {k} samples, got {n}");
+        let mut rng = stream(self.params.seed);
+        let (normalize, noise) = (self.params.normalize, self.params.noise);
+        let x = prepare(x, normalize, noise, &mut rng);
+        let y = prepare(y, normalize, noise, &mut rng);
+        let (x, y) = (x.view(), y.view());
         let joint =
             concatenate(Axis(1), &[x, y]).map_err(|e| crate::EstimatorError::OutOfRange {
                 argument: "y",

@@ -43,11 +43,13 @@ pub mod brute;
 pub mod kdtree;
 mod kl;
 mod ksg;
+mod prepare;
 pub mod sorted;
 
 pub use kdtree::KdTree;
 pub use kl::{KozachenkoLeonenko, KozachenkoLeonenkoParams};
 pub use ksg::{Ksg, KsgParams};
+pub use prepare::Noise;
 pub use sorted::SortedMarginal;
 
 use ndarray::ArrayView2;

@@ -165,3 +165,45 @@ fn bad_inputs_and_parameters_are_refused() {
         "{err}"
     );
 }
+
+/// With z-scoring, per-column affine maps (positive scale) change nothing beyond rounding.
+#[test]
+fn normalized_ksg_ignores_per_column_scale_and_shift() {
+    let (x, y) = gaussian_pairs(11, 800, 2, 0.6);
+    let est = Ksg::params().normalize(true).check().unwrap();
+    let base = est.estimate(x.view(), y.view()).unwrap().nats();
+    let mut x2 = x.clone();
+    x2.column_mut(0).mapv_inplace(|v| 1000.0 * v - 5.0);
+    x2.column_mut(1).mapv_inplace(|v| 0.001 * v + 3.0);
+    let moved = est.estimate(x2.view(), y.view()).unwrap().nats();
+    assert!((moved - base).abs() < 1e-9, "{moved} vs {base}");
+}
+
+/// Seeded jitter (JIDT mode: z-score, then N(0, 1e-8²)) is reproducible and breaks exact ties.
+#[test]
+fn seeded_jitter_is_reproducible_and_breaks_ties() {
+    let (x, y) = gaussian_pairs(12, 1000, 1, 0.5);
+    let (x, y) = (
+        x.mapv(|v| (v * 2.0).round() / 2.0),
+        y.mapv(|v| (v * 2.0).round() / 2.0),
+    );
+    let jidt = Ksg::params().jidt_compatible().seed(5).check().unwrap();
+    let a = jidt.estimate(x.view(), y.view()).unwrap();
+    let b = jidt.estimate(x.view(), y.view()).unwrap();
+    assert_eq!(a.nats(), b.nats());
+    assert_eq!(
+        a.diagnostic("zero_distance_fraction"),
+        Some(&serde_json::json!(0.0))
+    );
+    let config = &a.config;
+    assert_eq!(config["noise"]["std"], 1e-8);
+    assert_eq!(config["normalize"], true);
+    let err = Ksg::params()
+        .noise(infoscope_estimators::knn::Noise::Gaussian { std: -1.0 })
+        .check()
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        EstimatorError::InvalidParameter { name: "noise", .. }
+    ));
+}
