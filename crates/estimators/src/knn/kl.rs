@@ -37,6 +37,13 @@ impl KozachenkoLeonenkoParams {
         self
     }
 
+    /// Force a neighbour-search backend.
+    #[must_use]
+    pub fn search(mut self, search: SearchMethod) -> Self {
+        self.search = search;
+        self
+    }
+
     /// Validate the parameters.
     pub fn check(self) -> Result<KozachenkoLeonenko> {
         ensure_param!(self.k >= 1, "k", "k must be at least 1, got {}", self.k);
@@ -62,6 +69,12 @@ impl KozachenkoLeonenko {
     #[must_use]
     pub fn params() -> KozachenkoLeonenkoParams {
         KozachenkoLeonenkoParams::default()
+    }
+
+    /// The validated parameters.
+    #[must_use]
+    pub fn config(&self) -> KozachenkoLeonenkoParams {
+        self.params
     }
 }
 
