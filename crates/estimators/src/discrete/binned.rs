@@ -1,6 +1,6 @@
 //! [`Binned`]: the binning estimator for continuous activity.
 
-use ndarray::{ArrayView1, ArrayView2, Axis};
+use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::binning::BinPolicy;
@@ -195,10 +195,4 @@ impl Entropy for Binned {
     fn entropy(&self, x: ArrayView2<'_, f64>) -> Result<Estimate> {
         self.run(Quantity::Entropy, &[("x", x)])
     }
-}
-
-/// The rows of `x` as a single column view helper for callers with 1-D data.
-#[must_use]
-pub fn as_column(x: ArrayView1<'_, f64>) -> ArrayView2<'_, f64> {
-    x.insert_axis(Axis(1))
 }

@@ -19,7 +19,7 @@ mod per_unit;
 mod plugin;
 pub mod symbols;
 
-pub use binned::{Binned, BinnedParams, as_column};
+pub use binned::{Binned, BinnedParams};
 pub use binning::{BinPolicy, BinnedData};
 pub use entropy::{BiasCorrection, jackknife_entropy, plugin_entropy};
 pub use per_unit::PerUnitMi;

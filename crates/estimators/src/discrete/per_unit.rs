@@ -7,6 +7,9 @@
 //! stay small enough for the cache. Columns whose symbols are unbounded and spread too widely
 //! (fixed-width bins on wide data) are gathered and counted one by one instead.
 
+use std::borrow::Cow;
+use std::ops::Range;
+
 use ndarray::{ArrayView1, ArrayView2, Axis, s};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -113,9 +116,9 @@ impl Binned {
             let group: Vec<UnitResult> = (c0..c1)
                 .into_par_iter()
                 .map(|j| {
-                    let table = match &slots[j].range {
-                        Some(range) => tables.table(j - c0, range, &slots[c0..c1]),
-                        None => gathered_table(x.column(j), &rules[j], &labels),
+                    let table: Cow<'_, [u32]> = match tables.table(j - c0) {
+                        Some(t) => Cow::Borrowed(t),
+                        None => Cow::Owned(gathered_table(x.column(j), &rules[j], &labels)),
                     };
                     let (value, plugin, occupied) = self.unit(&table, n, &labels, &label_counts);
                     UnitResult {
@@ -253,6 +256,8 @@ fn groups(slots: &[Slot]) -> Vec<(usize, usize)> {
 struct GroupTables {
     counts: Vec<u32>,
     out_of_range: Vec<usize>,
+    /// Where each unit's table lies in `counts` (`None` for gathered units).
+    spans: Vec<Option<Range<usize>>>,
 }
 
 impl GroupTables {
@@ -260,6 +265,7 @@ impl GroupTables {
         Self {
             counts: vec![0; total],
             out_of_range: vec![0; w],
+            spans: Vec::new(),
         }
     }
 
@@ -275,13 +281,9 @@ impl GroupTables {
         self
     }
 
-    /// Unit `j`'s table (a copy).
-    fn table(&self, j: usize, range: &SymbolRange, slots: &[Slot]) -> Vec<u32> {
-        let start: usize = slots[..j]
-            .iter()
-            .map(|s| s.range.map_or(0, |r| r.entries))
-            .sum();
-        self.counts[start..start + range.entries].to_vec()
+    /// Unit `j`'s table, or `None` for a gathered unit.
+    fn table(&self, j: usize) -> Option<&[u32]> {
+        self.spans[j].clone().map(|span| &self.counts[span])
     }
 }
 
@@ -294,18 +296,17 @@ fn count_group(
 ) -> GroupTables {
     let n_classes = labels.n_symbols;
     let w = x.ncols();
-    // Start of each unit's table, or usize::MAX for gathered units.
-    let mut starts = Vec::with_capacity(w);
+    // Where each unit's table lies in the group's counts (None for gathered units).
     let mut total = 0;
-    for slot in slots {
-        match slot.range {
-            Some(r) => {
-                starts.push(total);
+    let spans: Vec<Option<Range<usize>>> = slots
+        .iter()
+        .map(|slot| {
+            slot.range.map(|r| {
                 total += r.entries;
-            }
-            None => starts.push(usize::MAX),
-        }
-    }
+                total - r.entries..total
+            })
+        })
+        .collect();
     let offsets: Vec<i64> = slots
         .iter()
         .map(|s| s.range.map_or(0, |r| r.offset))
@@ -314,7 +315,7 @@ fn count_group(
     // Uniform and constant rules take the branch-light path.
     let lanes: Option<Vec<Lane>> = rules.iter().map(ColumnRule::lane).collect();
     let chunks: Vec<usize> = (0..x.nrows()).step_by(ROWS_PER_TASK).collect();
-    chunks
+    let mut tables = chunks
         .par_iter()
         .map(|&r0| {
             let r1 = (r0 + ROWS_PER_TASK).min(x.nrows());
@@ -341,7 +342,7 @@ fn count_group(
                 None => {
                     for (i, row) in rows.axis_iter(Axis(0)).enumerate() {
                         for (j, &v) in row.iter().enumerate() {
-                            if starts[j] != usize::MAX {
+                            if spans[j].is_some() {
                                 let rule = &rules[j];
                                 symbols[j * stride + i] = (rule.symbol(v) - offsets[j]) as u16;
                             }
@@ -352,17 +353,6 @@ fn count_group(
             // Phase 2: count each unit's table from its contiguous symbols (table in L1).
             let chunk_labels = &labels.ids[r0..r1];
             for j in 0..w {
-                if starts[j] == usize::MAX {
-                    continue;
-                }
-                let entries = slots[j].range.map_or(0, |r| r.entries);
-                let table = &mut t.counts[starts[j]..starts[j] + entries];
-                for (&sym, &label) in symbols[j * stride..j * stride + len]
-                    .iter()
-                    .zip(chunk_labels)
-                {
-                    table[sym as usize * n_classes + label as usize] += 1;
-                }
                 if fixed[j] {
                     t.out_of_range[j] = rows
                         .column(j)
@@ -370,10 +360,22 @@ fn count_group(
                         .filter(|&&v| rules[j].out_of_range(v))
                         .count();
                 }
+                let Some(span) = spans[j].clone() else {
+                    continue;
+                };
+                let table = &mut t.counts[span];
+                for (&sym, &label) in symbols[j * stride..j * stride + len]
+                    .iter()
+                    .zip(chunk_labels)
+                {
+                    table[sym as usize * n_classes + label as usize] += 1;
+                }
             }
             t
         })
-        .reduce(|| GroupTables::zeros(total, w), GroupTables::add)
+        .reduce(|| GroupTables::zeros(total, w), GroupTables::add);
+    tables.spans = spans;
+    tables
 }
 
 /// The table of a unit whose symbols are too spread for the shared pass: gather its column,

@@ -1,6 +1,6 @@
 //! Preparing data for neighbour search: optional z-scoring and optional seeded jitter.
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, CowArray, Ix2};
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -34,14 +34,18 @@ pub(crate) fn zscore(data: &mut Array2<f64>) {
     }
 }
 
-/// The data as searched: a copy, z-scored if asked, with noise from `rng` if asked. Values are
-/// drawn row by row from one stream, so the result does not depend on the thread count.
-pub(crate) fn prepare(
-    data: ArrayView2<'_, f64>,
+/// The data as searched: the input itself, or a copy z-scored and/or jittered from `rng` when
+/// asked. Values are drawn row by row from one stream, so the result does not depend on the
+/// thread count.
+pub(crate) fn prepare<'a>(
+    data: ArrayView2<'a, f64>,
     normalize: bool,
     noise: Noise,
     rng: &mut Xoshiro256PlusPlus,
-) -> Array2<f64> {
+) -> CowArray<'a, f64, Ix2> {
+    if !normalize && noise == Noise::None {
+        return CowArray::from(data);
+    }
     let mut out = data.to_owned();
     if normalize {
         zscore(&mut out);
@@ -49,7 +53,7 @@ pub(crate) fn prepare(
     if let Noise::Gaussian { std } = noise {
         out.mapv_inplace(|v| v + std * rng.sample::<f64, _>(StandardNormal));
     }
-    out
+    CowArray::from(out)
 }
 
 /// The noise stream of one estimate.
