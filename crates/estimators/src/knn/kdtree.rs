@@ -18,15 +18,39 @@
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
-use super::{KBest, chebyshev, chebyshev_bounded, check_k, check_radii, is_within, within};
+use super::{
+    Collector, KBest, KNearest, chebyshev, chebyshev_bounded, check_k, check_radii, excluded,
+    is_within, window, within,
+};
 use crate::error::{EstimatorError, Result};
 use crate::validate::check_matrix;
 
 /// Largest number of points in a leaf.
 pub const LEAF_SIZE: usize = 24;
 
-/// Marker for "no point excluded".
-const NONE: usize = usize::MAX;
+/// Which points a query skips.
+#[derive(Debug, Clone, Copy)]
+enum Skip {
+    /// None (an external query point).
+    Nothing,
+    /// Original rows `j` with `|i − j| ≤ w` (`w = 0`: row `i` itself).
+    Window {
+        /// The query's original row.
+        i: usize,
+        /// The Theiler window.
+        w: usize,
+    },
+}
+
+impl Skip {
+    #[inline]
+    fn skips(self, j: usize) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::Window { i, w } => excluded(i, j, w),
+        }
+    }
+}
 
 /// One node: points `start..end` in tree order, and its children if it was split.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +58,8 @@ struct Node {
     start: usize,
     end: usize,
     children: Option<(usize, usize)>,
+    /// A leaf whose points are all identical, stored in ascending original order.
+    uniform: bool,
 }
 
 /// A kd-tree over the rows of an `n × d` matrix, for max-norm queries.
@@ -109,8 +135,11 @@ impl KdTree {
             start: offset,
             end: offset + order.len(),
             children: None,
+            uniform: spread == 0.0,
         });
-        if order.len() > LEAF_SIZE && spread > 0.0 {
+        if spread == 0.0 {
+            order.sort_unstable();
+        } else if order.len() > LEAF_SIZE {
             let mid = order.len() / 2;
             order.select_nth_unstable_by(mid, |&a, &b| {
                 data[[a, split]].total_cmp(&data[[b, split]])
@@ -207,8 +236,11 @@ impl KdTree {
             })
     }
 
-    fn exclude_position(&self, exclude: Option<usize>) -> Result<usize> {
-        exclude.map_or(Ok(NONE), |i| self.position_of(i))
+    fn skip_of(&self, exclude: Option<usize>) -> Result<Skip> {
+        match exclude {
+            None => Ok(Skip::Nothing),
+            Some(i) => self.position_of(i).map(|_| Skip::Window { i, w: 0 }),
+        }
     }
 
     // ----- k-th neighbour ------------------------------------------------------------------
@@ -227,8 +259,8 @@ impl KdTree {
         exclude: Option<usize>,
     ) -> Result<f64> {
         self.check_point(point)?;
-        let skip = self.exclude_position(exclude)?;
-        check_k(k, self.len() + usize::from(skip == NONE))?;
+        let skip = self.skip_of(exclude)?;
+        check_k(k, self.len() + usize::from(exclude.is_none()))?;
         Ok(self.kth_search(point, k, skip))
     }
 
@@ -240,7 +272,7 @@ impl KdTree {
     pub fn kth_neighbor_distance_of(&self, index: usize, k: usize) -> Result<f64> {
         let p = self.position_of(index)?;
         check_k(k, self.len())?;
-        Ok(self.kth_search(self.point(p), k, p))
+        Ok(self.kth_search(self.point(p), k, Skip::Window { i: index, w: 0 }))
     }
 
     /// The `k`-th neighbour distance of every row, excluding itself, in the original row order
@@ -250,21 +282,55 @@ impl KdTree {
         if k == 0 {
             return vec![0.0; self.len()];
         }
+        self.kth_windowed(k, 0).into_iter().map(|(e, _)| e).collect()
+    }
+
+    /// For every row `i` (original order, parallel): the `k`-th smallest distance to the rows
+    /// `j` with `|i − j| > w`, and whether another such row lies at exactly that distance.
+    pub(crate) fn kth_windowed(&self, k: usize, w: usize) -> Vec<(f64, bool)> {
+        self.collect_all(w, || KBest::new(k), KBest::result)
+    }
+
+    /// For every row `i`: its `k` nearest rows `j` with `|i − j| > w` as `(distance, row)`,
+    /// ordered by distance then row, and whether the `k`-th distance is tied.
+    pub(crate) fn nearest_windowed(&self, k: usize, w: usize) -> Vec<(Vec<(f64, usize)>, bool)> {
+        self.collect_all(
+            w,
+            || KNearest::new(k),
+            |c| (c.neighbors().to_vec(), c.tied()),
+        )
+    }
+
+    fn collect_all<C: Collector, T: Send>(
+        &self,
+        w: usize,
+        make: impl Fn() -> C + Sync,
+        finish: impl Fn(&C) -> T + Sync,
+    ) -> Vec<T> {
         self.position
             .par_iter()
-            .map(|&p| self.kth_search(self.point(p), k, p))
+            .enumerate()
+            .map(|(i, &p)| {
+                let mut c = make();
+                self.search(self.point(p), Skip::Window { i, w }, &mut c);
+                finish(&c)
+            })
             .collect()
     }
 
-    fn kth_search(&self, q: &[f64], k: usize, skip: usize) -> f64 {
+    fn kth_search(&self, q: &[f64], k: usize, skip: Skip) -> f64 {
         let mut best = KBest::new(k);
-        if !self.nodes.is_empty() {
-            self.kth_node(0, self.nearest(0, q), q, skip, &mut best);
-        }
+        self.search(q, skip, &mut best);
         best.bound()
     }
 
-    fn kth_node(&self, node: usize, gap: f64, q: &[f64], skip: usize, best: &mut KBest) {
+    fn search<C: Collector>(&self, q: &[f64], skip: Skip, best: &mut C) {
+        if !self.nodes.is_empty() {
+            self.search_node(0, self.nearest(0, q), q, skip, best);
+        }
+    }
+
+    fn search_node<C: Collector>(&self, node: usize, gap: f64, q: &[f64], skip: Skip, best: &mut C) {
         if gap > best.bound() {
             return;
         }
@@ -272,23 +338,46 @@ impl KdTree {
             start,
             end,
             children,
+            uniform,
         } = self.nodes[node];
         match children {
+            None if uniform => {
+                // Every point is at the same distance: offering the first k + 1 outside the
+                // window (in ascending original order) leaves the collector as offering all
+                // would, so a large block of duplicates costs O(k), not O(size).
+                let dist = chebyshev(q, self.point(start));
+                if dist > best.bound() {
+                    return;
+                }
+                let take = best.capacity().saturating_add(1);
+                for j in self.original[start..end]
+                    .iter()
+                    .copied()
+                    .filter(|&j| !skip.skips(j))
+                    .take(take)
+                {
+                    best.offer(dist, j);
+                }
+            }
             None => {
-                for p in (start..end).filter(|&p| p != skip) {
+                for p in start..end {
+                    let j = self.original[p];
+                    if skip.skips(j) {
+                        continue;
+                    }
                     if let Some(dist) = chebyshev_bounded(q, self.point(p), best.bound()) {
-                        best.push(dist);
+                        best.offer(dist, j);
                     }
                 }
             }
             Some((l, r)) => {
                 let (gl, gr) = (self.nearest(l, q), self.nearest(r, q));
                 if gl <= gr {
-                    self.kth_node(l, gl, q, skip, best);
-                    self.kth_node(r, gr, q, skip, best);
+                    self.search_node(l, gl, q, skip, best);
+                    self.search_node(r, gr, q, skip, best);
                 } else {
-                    self.kth_node(r, gr, q, skip, best);
-                    self.kth_node(l, gl, q, skip, best);
+                    self.search_node(r, gr, q, skip, best);
+                    self.search_node(l, gl, q, skip, best);
                 }
             }
         }
@@ -311,7 +400,7 @@ impl KdTree {
         exclude: Option<usize>,
     ) -> Result<usize> {
         self.check_point(point)?;
-        let skip = self.exclude_position(exclude)?;
+        let skip = self.skip_of(exclude)?;
         check_radii(&[r], 1)?;
         Ok(self.count_search(point, r, strict, skip))
     }
@@ -324,7 +413,7 @@ impl KdTree {
     pub fn count_within_of(&self, index: usize, r: f64, strict: bool) -> Result<usize> {
         let p = self.position_of(index)?;
         check_radii(&[r], 1)?;
-        Ok(self.count_search(self.point(p), r, strict, p))
+        Ok(self.count_search(self.point(p), r, strict, Skip::Window { i: index, w: 0 }))
     }
 
     /// For every row `i`, the number of other rows within `radii[i]`, in the original row order
@@ -335,22 +424,33 @@ impl KdTree {
     /// [`EstimatorError::InvalidParameter`] named `radii` for a NaN or negative radius.
     pub fn count_within_all(&self, radii: &[f64], strict: bool) -> Result<Vec<usize>> {
         check_radii(radii, self.len())?;
-        Ok(self
-            .position
-            .par_iter()
-            .zip(radii.par_iter())
-            .map(|(&p, &r)| self.count_search(self.point(p), r, strict, p))
-            .collect())
+        Ok(self.count_windowed(radii, strict, 0))
     }
 
-    /// Count all points within `r`, then remove the skipped one if it was counted.
-    fn count_search(&self, q: &[f64], r: f64, strict: bool, skip: usize) -> usize {
+    /// For every row `i`, the number of rows `j` with `|i − j| > w` within `radii[i]` (radii
+    /// not validated).
+    pub(crate) fn count_windowed(&self, radii: &[f64], strict: bool, w: usize) -> Vec<usize> {
+        self.position
+            .par_iter()
+            .zip(radii.par_iter())
+            .enumerate()
+            .map(|(i, (&p, &r))| self.count_search(self.point(p), r, strict, Skip::Window { i, w }))
+            .collect()
+    }
+
+    /// Count all points within `r`, then remove the skipped ones that were counted.
+    fn count_search(&self, q: &[f64], r: f64, strict: bool, skip: Skip) -> usize {
         if self.nodes.is_empty() {
             return 0;
         }
         let all = self.count_node(0, q, r, strict);
-        let skipped = skip != NONE && within(chebyshev(q, self.point(skip)), r, strict);
-        all.saturating_sub(usize::from(skipped))
+        let skipped = match skip {
+            Skip::Nothing => 0,
+            Skip::Window { i, w } => window(i, w, self.len())
+                .filter(|&j| within(chebyshev(q, self.point(self.position[j])), r, strict))
+                .count(),
+        };
+        all.saturating_sub(skipped)
     }
 
     fn count_node(&self, node: usize, q: &[f64], r: f64, strict: bool) -> usize {
@@ -361,6 +461,7 @@ impl KdTree {
             start,
             end,
             children,
+            ..
         } = self.nodes[node];
         if within(self.farthest(node, q), r, strict) {
             return end - start;

@@ -3,19 +3,22 @@
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
-use super::{SearchMethod, kth_neighbor_distances};
+use super::{NeighborIndex, SearchMethod, check_k_window};
 use crate::error::{Result, ensure_param};
 use crate::estimate::{Estimate, Quantity};
 use crate::special::digamma;
 use crate::traits::Entropy;
 use crate::validate::check_matrix;
 
-/// Unchecked parameters of [`KozachenkoLeonenko`]. Defaults: `k = 3`, `search = Auto`.
+/// Unchecked parameters of [`KozachenkoLeonenko`]. Defaults: `k = 3`, Theiler window 0,
+/// `search = Auto`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct KozachenkoLeonenkoParams {
     /// The number of neighbours (≥ 1).
     pub k: usize,
+    /// Theiler window `w`: samples `j` with `|i − j| ≤ w` are never neighbours of sample `i`.
+    pub theiler: usize,
     /// The neighbour-search backend (results are identical for all).
     pub search: SearchMethod,
 }
@@ -24,6 +27,7 @@ impl Default for KozachenkoLeonenkoParams {
     fn default() -> Self {
         Self {
             k: 3,
+            theiler: 0,
             search: SearchMethod::Auto,
         }
     }
@@ -34,6 +38,13 @@ impl KozachenkoLeonenkoParams {
     #[must_use]
     pub fn k(mut self, k: usize) -> Self {
         self.k = k;
+        self
+    }
+
+    /// Set the Theiler window.
+    #[must_use]
+    pub fn theiler(mut self, w: usize) -> Self {
+        self.theiler = w;
         self
     }
 
@@ -83,8 +94,10 @@ impl Entropy for KozachenkoLeonenko {
         let k = self.params.k;
         check_matrix("x", x, 2)?;
         let (n, d) = x.dim();
-        ensure_param!(k < n, "k", "k = {k} needs more than {k} samples, got {n}");
-        let eps = kth_neighbor_distances(x, k, self.params.search)?;
+        check_k_window(k, n, self.params.theiler)?;
+        let eps = NeighborIndex::new(x, self.params.search)?
+            .kth_distances(k, self.params.theiler)?
+            .distances;
         let zeros = eps.iter().filter(|&&e| e == 0.0).count();
         if zeros > 0 {
             return Err(crate::EstimatorError::OutOfRange {
@@ -103,7 +116,8 @@ impl Entropy for KozachenkoLeonenko {
         let config = serde_json::to_value(self.params).unwrap_or_default();
         Ok(
             Estimate::new(value, Quantity::Entropy, "kozachenko_leonenko", n, config)
-                .with_diagnostic("k", k),
+                .with_diagnostic("k", k)
+                .with_diagnostic("theiler", self.params.theiler),
         )
     }
 }

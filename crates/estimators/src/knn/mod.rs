@@ -40,15 +40,17 @@
 //! ```
 
 pub mod brute;
+mod index;
 pub mod kdtree;
 mod kl;
 mod ksg;
 mod prepare;
 pub mod sorted;
 
+pub use index::{KthNeighbors, NearestNeighbors, NeighborIndex};
 pub use kdtree::KdTree;
 pub use kl::{KozachenkoLeonenko, KozachenkoLeonenkoParams};
-pub use ksg::{Ksg, KsgParams};
+pub use ksg::{Ksg, KsgAlgorithm, KsgParams};
 pub use prepare::Noise;
 pub use sorted::SortedMarginal;
 
@@ -119,13 +121,8 @@ pub fn kth_neighbor_distances(
     method: SearchMethod,
 ) -> Result<Vec<f64>> {
     check_matrix("data", data, 2)?;
-    let (n, d) = data.dim();
-    check_k(k, n)?;
-    Ok(match method.backend(n, d) {
-        Backend::Sorted => SortedMarginal::from_column(data, 0)?.kth_neighbor_distances(k),
-        Backend::KdTree => KdTree::new(data)?.kth_neighbor_distances(k),
-        Backend::BruteForce => brute::kth_neighbor_distance(data, k),
-    })
+    check_k(k, data.nrows())?;
+    Ok(NeighborIndex::new(data, method)?.kth_distances(k, 0)?.distances)
 }
 
 /// For every row `i` of `data`, the number of other rows `j ≠ i` within `radii[i]` (max-norm):
@@ -143,13 +140,28 @@ pub fn count_within(
     method: SearchMethod,
 ) -> Result<Vec<usize>> {
     check_matrix("data", data, 1)?;
-    let (n, d) = data.dim();
-    check_radii(radii, n)?;
-    Ok(match method.backend(n, d) {
-        Backend::Sorted => SortedMarginal::from_column(data, 0)?.count_within_all(radii, strict)?,
-        Backend::KdTree => KdTree::new(data)?.count_within_all(radii, strict)?,
-        Backend::BruteForce => brute::count_within(data, radii, strict),
-    })
+    check_radii(radii, data.nrows())?;
+    NeighborIndex::new(data, method)?.count_within(radii, strict, 0)
+}
+
+/// `1 ≤ k` and every point keeps at least `k` candidates outside its Theiler window `w`
+/// (`k + 2w < n`).
+pub(crate) fn check_k_window(k: usize, n: usize, w: usize) -> Result<()> {
+    if w == 0 {
+        return check_k(k, n);
+    }
+    ensure_param!(
+        k >= 1,
+        "k",
+        "k = {k}: the neighbour order must be at least 1"
+    );
+    ensure_param!(
+        k.saturating_add(w.saturating_mul(2)) < n,
+        "k",
+        "k = {k} with a Theiler window of {w} needs n > k + 2·{w}, got n = {n} (a point in the \
+         middle has only n − 2w − 1 candidates)"
+    );
+    Ok(())
 }
 
 /// `1 ≤ k < n`.
@@ -228,11 +240,25 @@ pub(crate) fn is_within(a: &[f64], b: &[f64], r: f64, strict: bool) -> bool {
         .all(|(x, y)| within((x - y).abs(), r, strict))
 }
 
-/// The `k` smallest distances seen so far, in ascending order.
+/// A query's candidate collector: keeps the nearest points offered so far.
+pub(crate) trait Collector {
+    /// The distance beyond which an offered point cannot change the result (`+∞` until `k`
+    /// points were offered). Points at exactly this distance must still be offered: they can
+    /// tie.
+    fn bound(&self) -> f64;
+    /// Offer the point with original index `index` at distance `dist`.
+    fn offer(&mut self, dist: f64, index: usize);
+    /// The number of neighbours kept (`k`).
+    fn capacity(&self) -> usize;
+}
+
+/// The `k` smallest distances seen so far, in ascending order, and whether some other point
+/// offered lies at exactly the `k`-th distance (a tie).
 #[derive(Debug, Clone)]
 pub(crate) struct KBest {
     k: usize,
     best: Vec<f64>,
+    tied: bool,
 }
 
 impl KBest {
@@ -240,12 +266,20 @@ impl KBest {
         Self {
             k,
             best: Vec::with_capacity(k + 1),
+            tied: false,
         }
     }
 
-    /// The current `k`-th smallest distance, `+∞` while fewer than `k` were seen.
+    /// The `k`-th smallest distance (`+∞` while fewer than `k` were seen) and whether a point
+    /// outside the `k` lies at that same distance.
+    pub(crate) fn result(&self) -> (f64, bool) {
+        (self.bound(), self.tied)
+    }
+}
+
+impl Collector for KBest {
     #[inline]
-    pub(crate) fn bound(&self) -> f64 {
+    fn bound(&self) -> f64 {
         if self.best.len() < self.k {
             f64::INFINITY
         } else {
@@ -253,16 +287,105 @@ impl KBest {
         }
     }
 
-    /// Offer a distance; kept if it is among the `k` smallest.
+    fn capacity(&self) -> usize {
+        self.k
+    }
+
     #[inline]
-    pub(crate) fn push(&mut self, dist: f64) {
-        if self.k == 0 || (self.best.len() == self.k && dist >= self.bound()) {
+    fn offer(&mut self, dist: f64, _index: usize) {
+        if self.k == 0 {
             return;
+        }
+        if self.best.len() == self.k {
+            let bound = self.bound();
+            if dist >= bound {
+                self.tied |= dist == bound;
+                return;
+            }
         }
         let at = self.best.partition_point(|&b| b <= dist);
         self.best.insert(at, dist);
-        self.best.truncate(self.k);
+        if self.best.len() > self.k {
+            let out = self.best.pop().unwrap_or(f64::INFINITY);
+            self.tied = self.best.last() == Some(&out);
+        }
     }
+}
+
+/// The `k` nearest points seen so far as `(distance, index)`, ordered by distance and then by
+/// index, so that ties are broken the same way by every backend; and whether a point left out
+/// lies at exactly the `k`-th distance.
+#[derive(Debug, Clone)]
+pub(crate) struct KNearest {
+    k: usize,
+    best: Vec<(f64, usize)>,
+    tied: bool,
+}
+
+impl KNearest {
+    pub(crate) fn new(k: usize) -> Self {
+        Self {
+            k,
+            best: Vec::with_capacity(k + 1),
+            tied: false,
+        }
+    }
+
+    /// The neighbours, nearest first.
+    pub(crate) fn neighbors(&self) -> &[(f64, usize)] {
+        &self.best
+    }
+
+    /// Whether a point left out lies at exactly the `k`-th distance.
+    pub(crate) fn tied(&self) -> bool {
+        self.tied
+    }
+}
+
+impl Collector for KNearest {
+    #[inline]
+    fn bound(&self) -> f64 {
+        if self.best.len() < self.k {
+            f64::INFINITY
+        } else {
+            self.best.last().map_or(f64::INFINITY, |b| b.0)
+        }
+    }
+
+    fn capacity(&self) -> usize {
+        self.k
+    }
+
+    #[inline]
+    fn offer(&mut self, dist: f64, index: usize) {
+        if self.k == 0 {
+            return;
+        }
+        let before = |b: &(f64, usize)| b.0 < dist || (b.0 == dist && b.1 < index);
+        if self.best.len() == self.k && self.best.last().is_some_and(before) {
+            self.tied |= dist == self.bound();
+            return;
+        }
+        let at = self.best.partition_point(before);
+        self.best.insert(at, (dist, index));
+        if self.best.len() > self.k {
+            let out = self.best.pop().map_or(f64::INFINITY, |b| b.0);
+            self.tied = self.best.last().map(|b| b.0) == Some(out);
+        }
+    }
+}
+
+/// Whether point `j` is excluded from the neighbours of point `i` under a Theiler window `w`:
+/// `|i − j| ≤ w` (with `w = 0`, the point itself only).
+#[inline]
+pub(crate) fn excluded(i: usize, j: usize, w: usize) -> bool {
+    i.abs_diff(j) <= w
+}
+
+/// The indices `j` in `0..n` with `|i − j| ≤ w` (the points a Theiler window excludes).
+#[inline]
+pub(crate) fn window(i: usize, w: usize, n: usize) -> std::ops::RangeInclusive<usize> {
+    i.saturating_sub(w)..=i.saturating_add(w).min(n.saturating_sub(1))
 }
 
 /// Copy `data` into a contiguous row-major buffer.

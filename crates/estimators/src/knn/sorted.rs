@@ -9,7 +9,7 @@
 use ndarray::{ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 
-use super::{check_k, check_radii, within};
+use super::{Collector, KBest, check_k, check_radii, excluded, window, within};
 use crate::error::{EstimatorError, Result};
 use crate::validate::check_matrix;
 
@@ -20,6 +20,8 @@ pub struct SortedMarginal {
     values: Vec<f64>,
     /// `rank[i]` is the position of point `i` in `values`.
     rank: Vec<usize>,
+    /// `order[p]` is the point at position `p` (the inverse of `rank`).
+    order: Vec<usize>,
 }
 
 impl SortedMarginal {
@@ -57,7 +59,11 @@ impl SortedMarginal {
             rank[i] = pos;
         }
         let values = order.iter().map(|&i| raw[i]).collect();
-        Self { values, rank }
+        Self {
+            values,
+            rank,
+            order,
+        }
     }
 
     /// Number of points.
@@ -106,6 +112,19 @@ impl SortedMarginal {
         all - usize::from(all > 0 && within(0.0, r, strict))
     }
 
+    /// Number of points `j` with `|i − j| > w` within `r` of point `i`.
+    fn count_excluding_window(&self, i: usize, r: f64, strict: bool, w: usize) -> usize {
+        if w == 0 {
+            return self.count_excluding_self(self.values[self.rank[i]], r, strict);
+        }
+        let x = self.values[self.rank[i]];
+        let all = self.count_within(x, r, strict);
+        let inside = window(i, w, self.len())
+            .filter(|&j| within((x - self.values[self.rank[j]]).abs(), r, strict))
+            .count();
+        all.saturating_sub(inside)
+    }
+
     /// Distance from point `index` to its `k`-th nearest other point (ties count).
     ///
     /// # Errors
@@ -117,32 +136,74 @@ impl SortedMarginal {
         Ok(self.kth_at_rank(self.rank[index], k))
     }
 
-    /// Walk outwards from sorted position `p`, taking the nearer side `k` times.
+    /// The `k`-th neighbour distance of the point at sorted position `p` (itself excluded).
     fn kth_at_rank(&self, p: usize, k: usize) -> f64 {
+        let mut best = KBest::new(k);
+        self.walk(p, 0, &mut best);
+        best.bound()
+    }
+
+    /// Offer the points around sorted position `p` to `best`, nearest first, skipping the
+    /// points `j` with `|i − j| ≤ w` (`i` the point at `p`), until the next one is farther than
+    /// the `k`-th distance found; one point at exactly that distance is still offered, to record
+    /// a tie, and the walk stops there (so long runs of equal values cost nothing extra).
+    fn walk(&self, p: usize, w: usize, best: &mut KBest) {
         let s = &self.values;
+        let i = self.order[p];
         let x = s[p];
         let (mut left, mut right) = (p, p + 1); // next candidates: left − 1 and right
-        let mut dist = f64::INFINITY;
-        for _ in 0..k {
+        loop {
             let dl = left.checked_sub(1).map(|l| x - s[l]);
             let dr = s.get(right).map(|&v| v - x);
-            dist = match (dl, dr) {
+            let (dist, q) = match (dl, dr) {
                 (Some(a), Some(b)) if a <= b => {
                     left -= 1;
-                    a
+                    (a, left)
                 }
                 (_, Some(b)) => {
                     right += 1;
-                    b
+                    (b, right - 1)
                 }
                 (Some(a), None) => {
                     left -= 1;
-                    a
+                    (a, left)
                 }
-                (None, None) => return f64::INFINITY,
+                (None, None) => return,
             };
+            let bound = best.bound();
+            if dist > bound {
+                return;
+            }
+            if !excluded(i, self.order[q], w) {
+                best.offer(dist, q);
+                if dist == bound {
+                    return;
+                }
+            }
         }
-        dist
+    }
+
+    /// For every point `i` (original order, parallel): the `k`-th smallest distance to the
+    /// points `j` with `|i − j| > w`, and whether another such point lies at that distance.
+    pub(crate) fn kth_windowed(&self, k: usize, w: usize) -> Vec<(f64, bool)> {
+        self.rank
+            .par_iter()
+            .map(|&p| {
+                let mut best = KBest::new(k);
+                self.walk(p, w, &mut best);
+                best.result()
+            })
+            .collect()
+    }
+
+    /// For every point `i`, the number of points `j` with `|i − j| > w` within `radii[i]`
+    /// (radii not validated).
+    pub(crate) fn count_windowed(&self, radii: &[f64], strict: bool, w: usize) -> Vec<usize> {
+        (0..self.len())
+            .into_par_iter()
+            .zip(radii.par_iter())
+            .map(|(i, &r)| self.count_excluding_window(i, r, strict, w))
+            .collect()
     }
 
     /// The `k`-th neighbour distance of every point, in the original order (parallel).
@@ -171,6 +232,11 @@ impl SortedMarginal {
             .zip(radii.par_iter())
             .map(|(&p, &r)| self.count_excluding_self(self.values[p], r, strict))
             .collect())
+    }
+
+    /// The value of point `i` (`i < n`).
+    pub(crate) fn value(&self, i: usize) -> f64 {
+        self.values[self.rank[i]]
     }
 
     fn value_of(&self, index: usize) -> Result<f64> {
