@@ -280,7 +280,7 @@ impl Ksg {
     }
 
     /// Z-score and/or jitter the variables, in order, from one seeded stream.
-    fn prepared(&self, vars: &[ArrayView2<'_, f64>]) -> Vec<Array2<f64>> {
+    pub(crate) fn prepare_all(&self, vars: &[ArrayView2<'_, f64>]) -> Vec<Array2<f64>> {
         let mut rng = stream(self.params.seed);
         vars.iter()
             .map(|v| prepare(*v, self.params.normalize, self.params.noise, &mut rng).into_owned())
@@ -295,7 +295,7 @@ impl Ksg {
             let yi = NeighborIndex::new(y, search)?;
             return self.mi_core(x, y, &xi, &yi);
         }
-        let p = self.prepared(&[x, y]);
+        let p = self.prepare_all(&[x, y]);
         let xi = NeighborIndex::new(p[0].view(), search)?;
         let yi = NeighborIndex::new(p[1].view(), search)?;
         self.mi_core(p[0].view(), p[1].view(), &xi, &yi)
@@ -382,7 +382,7 @@ impl Ksg {
             x.nrows(),
             self.params.search,
         );
-        let p = self.prepared(&[x, y, z]);
+        let p = self.prepare_all(&[x, y, z]);
         let (x, y, z) = (p[0].view(), p[1].view(), p[2].view());
         let ji = NeighborIndex::new(join(&[x, y, z])?.view(), search)?;
         let kth = ji.kth_distances(k, w)?;

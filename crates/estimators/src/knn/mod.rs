@@ -44,6 +44,7 @@ mod index;
 pub mod kdtree;
 mod kl;
 mod ksg;
+mod pairwise;
 mod prepare;
 pub mod sorted;
 
@@ -51,6 +52,7 @@ pub use index::{KthNeighbors, NearestNeighbors, NeighborIndex};
 pub use kdtree::KdTree;
 pub use kl::{KozachenkoLeonenko, KozachenkoLeonenkoParams};
 pub use ksg::{Ksg, KsgAlgorithm, KsgParams};
+pub use pairwise::PairwiseMi;
 pub use prepare::Noise;
 pub use sorted::SortedMarginal;
 

@@ -5,4 +5,6 @@ mod common;
 mod discrete;
 mod gaussian;
 mod knn;
+mod knn_index;
 mod ksg;
+mod ksg_oracle;
