@@ -37,7 +37,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -259,6 +259,25 @@ class RustResult:
     note: str = ""
 
 
+def read_estimates(est_path: str | Path, not_before: float | None) -> RustResult:
+    """The median of one criterion ``.../new/estimates.json`` (ns -> ms)."""
+    est_path = str(est_path)
+    if not_before is not None and os.path.getmtime(est_path) < not_before:
+        return RustResult(
+            None, est_path, note="criterion result is older than this run (bench failed?)"
+        )
+    try:
+        est = json.loads(Path(est_path).read_text())
+        med = est["median"]
+        ci = med.get("confidence_interval", {})
+        ci_ms = None
+        if "lower_bound" in ci and "upper_bound" in ci:
+            ci_ms = (ci["lower_bound"] / 1e6, ci["upper_bound"] / 1e6)
+        return RustResult(float(med["point_estimate"]) / 1e6, est_path, ci_ms)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        return RustResult(None, est_path, note=f"unreadable estimates.json: {err}")
+
+
 def read_criterion(
     criterion_dir: Path, bench_id: tuple[str, str, str], not_before: float | None
 ) -> RustResult:
@@ -283,20 +302,7 @@ def read_criterion(
             or _normalise_id(parameter) in {_normalise_id(c) for c in candidates}
         ):
             continue
-        if not_before is not None and os.path.getmtime(est_path) < not_before:
-            return RustResult(
-                None, est_path, note="criterion result is older than this run (bench failed?)"
-            )
-        try:
-            est = json.loads(Path(est_path).read_text())
-            med = est["median"]
-            ci = med.get("confidence_interval", {})
-            ci_ms = None
-            if "lower_bound" in ci and "upper_bound" in ci:
-                ci_ms = (ci["lower_bound"] / 1e6, ci["upper_bound"] / 1e6)
-            return RustResult(float(med["point_estimate"]) / 1e6, est_path, ci_ms)
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            return RustResult(None, est_path, note=f"unreadable estimates.json: {err}")
+        return read_estimates(est_path, not_before)
     if seen:
         note = f"no parameter '{parameter}' under {group}/{function} (found: {', '.join(seen)})"
     else:
@@ -304,23 +310,21 @@ def read_criterion(
     return RustResult(None, None, note=note)
 
 
-def run_cargo_bench(repo_root: Path, quick: bool) -> int:
+def run_cargo_bench(
+    repo_root: Path,
+    quick: bool,
+    benches: Sequence[str] = ("binned", "gaussian"),
+    filters: Sequence[str] = (),
+) -> int:
+    """Run ``cargo bench`` for ``benches``; ``filters`` go to criterion after ``--``."""
     cargo = shutil.which("cargo")
     if cargo is None:
         print("warning: cargo not found on PATH; skipping the Rust benchmarks", file=sys.stderr)
         return 127
-    cmd = [
-        cargo,
-        "bench",
-        "-p",
-        "infoscope-estimators",
-        "--bench",
-        "binned",
-        "--bench",
-        "gaussian",
-        "--",
-        "--noplot",
-    ]
+    cmd = [cargo, "bench", "-p", "infoscope-estimators"]
+    for bench in benches:
+        cmd += ["--bench", bench]
+    cmd += ["--", *filters, "--noplot"]
     if quick:
         cmd.append("--quick")
     print(f"$ {' '.join(['cargo'] + cmd[1:])}   (in {repo_root})", flush=True)
@@ -403,9 +407,13 @@ def fmt_ratio(peer_ms: float | None, rust_ms: float | None) -> str:
     return f"{peer_ms / rust_ms:.2f}×"
 
 
-def print_table(rows: list[list[str]], headers: list[str]) -> None:
+def print_table(
+    rows: list[list[str]], headers: list[str], right: set[int] | None = None
+) -> None:
+    """Print an aligned text table; columns whose index is in ``right`` are right-aligned."""
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    right = {2, 3, 4}
+    if right is None:
+        right = {2, 3, 4}
 
     def line(cells: list[str]) -> str:
         return "  ".join(

@@ -7,4 +7,6 @@ mod gaussian;
 mod knn;
 mod knn_index;
 mod ksg;
+mod ksg_batch;
 mod ksg_oracle;
+mod ksg_ties;
