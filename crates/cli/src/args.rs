@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use infoscope_estimators::Unit;
 use infoscope_estimators::discrete::{BiasCorrection, BinPolicy};
+use infoscope_estimators::knn::{KozachenkoLeonenko, Ksg, KsgAlgorithm, Noise};
 
 /// infoscope: what does a recurrent neural network know? Information-theoretic estimators for
 /// network activity. All computation is in nats; choose the printed unit with --unit.
@@ -21,6 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Estimate I(X;Y), I(X;Y|Z) or H(X) from .npy/.npz files.
     Estimate(EstimateArgs),
+    /// KSG mutual information of every pair of columns (of one matrix, or between two):
+    /// writes the matrix as .npy, with optional CSV and JSON summaries.
+    Pairwise(PairwiseArgs),
     /// Generate correlated Gaussian data with a known MI, write it as .npy, and estimate it
     /// with every method (the built-in demo).
     Demo(DemoArgs),
@@ -33,9 +37,81 @@ pub enum Method {
     Binned,
     /// Jointly Gaussian model: log-determinants of the sample covariance.
     Gaussian,
-    /// k-nearest neighbours: KSG algorithm 1 for I(X;Y), Kozachenko–Leonenko for H(X)
-    /// (max-norm; see --k).
+    /// k-nearest neighbours (max-norm; see --k, --algorithm, --theiler): KSG for I(X;Y),
+    /// Frenzel–Pompe for I(X;Y|Z), Kozachenko–Leonenko for H(X).
     Ksg,
+    /// Kozachenko–Leonenko differential entropy H(X) (k-nearest neighbours, max-norm; --x only).
+    Kl,
+}
+
+/// Which KSG algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AlgorithmArg {
+    /// Algorithm 1: one radius, strict counts (the default; NPEET, scikit-learn).
+    #[value(name = "1")]
+    One,
+    /// Algorithm 2: per-marginal radii, non-strict counts (I(X;Y) only).
+    #[value(name = "2")]
+    Two,
+}
+
+impl From<AlgorithmArg> for KsgAlgorithm {
+    fn from(a: AlgorithmArg) -> Self {
+        match a {
+            AlgorithmArg::One => KsgAlgorithm::One,
+            AlgorithmArg::Two => KsgAlgorithm::Two,
+        }
+    }
+}
+
+/// Options of the k-nearest-neighbour estimators, shared by `estimate` and `pairwise`.
+#[derive(Debug, Clone, Args)]
+pub struct KnnArgs {
+    /// Number of neighbours (ksg and kl methods).
+    #[arg(long, default_value_t = 3)]
+    pub k: usize,
+    /// KSG algorithm.
+    #[arg(long, value_enum, default_value = "1")]
+    pub algorithm: AlgorithmArg,
+    /// Theiler window W: samples within W steps of each other are never neighbours (time
+    /// series). 0 excludes only the sample itself.
+    #[arg(long, default_value_t = 0, value_name = "W")]
+    pub theiler: usize,
+    /// z-score every column before the neighbour search.
+    #[arg(long)]
+    pub normalize: bool,
+    /// Add Gaussian noise of this standard deviation (after --normalize) to break ties; off by
+    /// default. JIDT's setting is --normalize --noise 1e-8.
+    #[arg(long, value_name = "STD")]
+    pub noise: Option<f64>,
+    /// Seed of the --noise stream.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+impl KnnArgs {
+    /// The KSG estimator these options describe.
+    pub fn ksg(&self) -> infoscope_estimators::Result<Ksg> {
+        Ksg::params()
+            .k(self.k)
+            .algorithm(self.algorithm.into())
+            .theiler(self.theiler)
+            .normalize(self.normalize)
+            .noise(
+                self.noise
+                    .map_or(Noise::None, |std| Noise::Gaussian { std }),
+            )
+            .seed(self.seed)
+            .check()
+    }
+
+    /// The Kozachenko–Leonenko estimator these options describe.
+    pub fn kl(&self) -> infoscope_estimators::Result<KozachenkoLeonenko> {
+        KozachenkoLeonenko::params()
+            .k(self.k)
+            .theiler(self.theiler)
+            .check()
+    }
 }
 
 /// How to read Y (and Z) for the binned method.
@@ -102,7 +178,10 @@ Examples:
   infoscope estimate --method gaussian --x hidden.npy --y stimulus.npy --unit bits
   infoscope estimate --method binned --x rec.npz:hidden --y rec.npz:labels --bins unit-minmax:30
   infoscope estimate --method binned --x layer.npy --bins fixed-edges:-1:1:30 --json
-  infoscope estimate --method binned --x rec.npz:hidden --y rec.npz:labels --per-unit --csv mi.csv")]
+  infoscope estimate --method binned --x rec.npz:hidden --y rec.npz:labels --per-unit --csv mi.csv
+  infoscope estimate --method ksg --x h.npy --y theta.npy --k 5 --algorithm 2
+  infoscope estimate --method ksg --x next.npy --y source.npy --z past.npy --theiler 10
+  infoscope estimate --method kl --x h.npy --unit bits")]
 pub struct EstimateArgs {
     /// Estimation method.
     #[arg(long, value_enum)]
@@ -127,9 +206,9 @@ pub struct EstimateArgs {
     /// How Y and Z are read by the binned method.
     #[arg(long, value_enum, default_value = "auto")]
     pub y_kind: YKind,
-    /// Number of neighbours (ksg method).
-    #[arg(long, default_value_t = 3)]
-    pub k: usize,
+    /// Options of the ksg and kl methods.
+    #[command(flatten)]
+    pub knn: KnnArgs,
     /// Ridge added to the covariance diagonal (gaussian method), in data units squared.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub ridge: f64,
@@ -148,6 +227,43 @@ pub struct EstimateArgs {
     /// Also write the JSON result to this file (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// Arguments of `infoscope pairwise`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+With --a only: I(A_i; A_j) for every pair of columns of A (a symmetric matrix; the diagonal is
+NaN, as the MI of a continuous variable with itself is infinite). With --b: I(A_i; B_j) for every
+column i of A and j of B. The matrix is written in the chosen --unit.
+
+Examples:
+  infoscope pairwise --a rec.npz:hidden --out mi.npy --csv pairs.csv --unit bits
+  infoscope pairwise --a hidden.npy --b stimulus.npy --out mi.npy --json summary.json")]
+pub struct PairwiseArgs {
+    /// A: FILE.npy or FILE.npz[:KEY], samples × columns.
+    #[arg(long, value_name = "FILE[:KEY]")]
+    pub a: String,
+    /// B: FILE.npy or FILE.npz[:KEY] with the same number of rows; omit for all pairs of A.
+    #[arg(long, value_name = "FILE[:KEY]")]
+    pub b: Option<String>,
+    /// Options of the estimator.
+    #[command(flatten)]
+    pub knn: KnnArgs,
+    /// Unit of the written and printed values.
+    #[arg(long, value_enum, default_value = "nats")]
+    pub unit: UnitArg,
+    /// The MI matrix as .npy (float64, written atomically).
+    #[arg(long, value_name = "FILE.npy")]
+    pub out: PathBuf,
+    /// One row per pair (i, j, MI, zero-distance fraction) as CSV (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// A JSON summary (inputs, settings, matrix statistics, strongest pairs), atomically.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Number of strongest pairs to print and put in the summary.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
 }
 
 /// Arguments of `infoscope demo`.

@@ -3,7 +3,6 @@
 use anyhow::{Context, Result, bail};
 use infoscope_estimators::discrete::{Binned, PerUnitMi, PlugIn};
 use infoscope_estimators::gaussian::Gaussian;
-use infoscope_estimators::knn::{KozachenkoLeonenko, Ksg};
 use infoscope_estimators::{
     ConditionalMutualInformation, Entropy, Estimate, MutualInformation, Unit,
 };
@@ -24,12 +23,12 @@ pub struct EstimateOutput {
 }
 
 /// One input array, read and described.
-struct Input {
-    info: InputInfo,
+pub(crate) struct Input {
+    pub(crate) info: InputInfo,
     array: LoadedArray,
 }
 
-fn read(role: &'static str, spec: &str) -> Result<Input> {
+pub(crate) fn read(role: &'static str, spec: &str) -> Result<Input> {
     let src = ArraySource::parse(spec);
     let array = io::read_array(&src).with_context(|| format!("reading --{role}"))?;
     if !(1..=2).contains(&array.shape().len()) {
@@ -49,7 +48,7 @@ fn read(role: &'static str, spec: &str) -> Result<Input> {
 }
 
 /// A 2-D float view of an input (1-D becomes one column).
-fn floats(input: &Input) -> Result<Array2<f64>> {
+pub(crate) fn floats(input: &Input) -> Result<Array2<f64>> {
     let a = input.array.to_f64();
     let a = match a.ndim() {
         1 => a.into_dimensionality::<Ix1>()?.insert_axis(Axis(1)),
@@ -101,6 +100,13 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
         Method::Gaussian => gaussian(args, &mut inputs)?,
         Method::Binned => binned(args, &mut inputs)?,
         Method::Ksg => ksg(args, &mut inputs)?,
+        Method::Kl => {
+            if inputs.len() > 1 {
+                bail!("--method kl estimates the entropy H(X): give --x only");
+            }
+            inputs[0].info.used_as = "continuous".into();
+            args.knn.kl()?.entropy(floats(&inputs[0])?.view())?
+        }
     };
     let output = EstimateOutput {
         inputs: inputs.into_iter().map(|i| i.info).collect(),
@@ -144,15 +150,13 @@ fn ksg(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
         input.info.used_as = "continuous".into();
     }
     Ok(match data.as_slice() {
-        [x] => KozachenkoLeonenko::params()
-            .k(args.k)
-            .check()?
-            .entropy(x.view())?,
-        [x, y] => Ksg::params()
-            .k(args.k)
-            .check()?
-            .estimate(x.view(), y.view())?,
-        _ => bail!("--method ksg does not estimate I(X;Y|Z) yet; use --method gaussian or binned"),
+        [x] => args.knn.kl()?.entropy(x.view())?,
+        [x, y] => args.knn.ksg()?.estimate(x.view(), y.view())?,
+        [x, y, z] => args
+            .knn
+            .ksg()?
+            .estimate_conditional(x.view(), y.view(), z.view())?,
+        _ => bail!("expected --x, optionally --y and --z"),
     })
 }
 

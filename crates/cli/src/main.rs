@@ -5,6 +5,7 @@
 mod args;
 mod demo;
 mod estimate;
+mod pairwise;
 mod report;
 
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(&args),
+        Command::Pairwise(args) => pairwise::run(&args),
         Command::Demo(args) => demo::run(&args),
     };
     match result {

@@ -543,3 +543,207 @@ fn ksg_method_estimates_mi_and_entropy() {
     ]);
     assert!(err.contains("k"), "{err}");
 }
+
+#[test]
+fn ksg_options_conditional_and_kl_method() {
+    use infoscope_estimators::knn::{KozachenkoLeonenko, Ksg, KsgAlgorithm};
+    use infoscope_estimators::{ConditionalMutualInformation, Entropy, MutualInformation};
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, x, y) = pair(dir.path());
+    let z = Array2::from_shape_fn((2000, 1), |(i, _)| ((i as f64) * 0.377).sin());
+    let zp = dir.path().join("z.npy");
+    write_npy(&zp, &z).unwrap();
+    let two = Ksg::params()
+        .algorithm(KsgAlgorithm::Two)
+        .theiler(3)
+        .check()
+        .unwrap();
+    let v = ok_json(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--algorithm",
+        "2",
+        "--theiler",
+        "3",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--json",
+    ]);
+    let want = two.estimate(x.view(), y.view()).unwrap().nats();
+    assert_eq!(v["estimate"]["value"].as_f64().unwrap(), want);
+    assert_eq!(v["estimate"]["diagnostics"]["algorithm"], 2);
+    let c = ok_json(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--z",
+        p(&zp),
+        "--unit",
+        "bits",
+        "--json",
+    ]);
+    let one = Ksg::params().check().unwrap();
+    let cmi = one
+        .estimate_conditional(x.view(), y.view(), z.view())
+        .unwrap()
+        .nats();
+    assert_eq!(c["estimate"]["quantity"], "conditional_mutual_information");
+    assert_eq!(c["estimate"]["value_nats"].as_f64().unwrap(), cmi);
+    assert_eq!(c["estimate"]["unit"], "bits");
+    let h = ok_json(&[
+        "estimate",
+        "--method",
+        "kl",
+        "--k",
+        "5",
+        "--x",
+        p(&xp),
+        "--json",
+    ]);
+    let kl = KozachenkoLeonenko::params().k(5).check().unwrap();
+    assert_eq!(
+        h["estimate"]["value"].as_f64().unwrap(),
+        kl.entropy(x.view()).unwrap().nats()
+    );
+    let err = fails(&["estimate", "--method", "kl", "--x", p(&xp), "--y", p(&yp)]);
+    assert!(err.contains("--x only"), "{err}");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--algorithm",
+        "2",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--z",
+        p(&zp),
+    ]);
+    assert!(err.contains("algorithm"), "{err}");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--theiler",
+        "999",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+    ]);
+    assert!(err.contains("Theiler"), "{err}");
+    let out = infoscope(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--algorithm",
+        "3",
+        "--x",
+        p(&xp),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn pairwise_writes_matrix_csv_and_summary() {
+    use infoscope_estimators::MutualInformation;
+    use infoscope_estimators::knn::Ksg;
+    let dir = tempfile::tempdir().unwrap();
+    let n = 1500;
+    let a = Array2::from_shape_fn((n, 4), |(i, c)| {
+        let t = i as f64;
+        (t * 0.311).sin() * (c as f64 + 1.0) + (t * (0.7 + 0.37 * c as f64)).cos()
+    });
+    let b = Array2::from_shape_fn((n, 2), |(i, c)| a[[i, c]] + (i as f64 * 1.17).sin());
+    let (ap, bp) = (dir.path().join("a.npy"), dir.path().join("b.npy"));
+    write_npy(&ap, &a).unwrap();
+    write_npy(&bp, &b).unwrap();
+    let (mp, cp, jp) = (
+        dir.path().join("mi.npy"),
+        dir.path().join("pairs.csv"),
+        dir.path().join("summary.json"),
+    );
+    let out = infoscope(&[
+        "pairwise",
+        "--a",
+        p(&ap),
+        "--out",
+        p(&mp),
+        "--csv",
+        p(&cp),
+        "--json",
+        p(&jp),
+        "--unit",
+        "bits",
+        "--top",
+        "3",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("6 pairs") && text.contains("MI [bits]"),
+        "{text}"
+    );
+    let est = Ksg::params().check().unwrap();
+    let m = io::read_matrix(&io::ArraySource::new(&mp)).unwrap().0;
+    assert_eq!(m.dim(), (4, 4));
+    for i in 0..4 {
+        assert!(m[[i, i]].is_nan());
+        for j in (i + 1)..4 {
+            let want = est
+                .estimate(
+                    a.column(i).insert_axis(ndarray::Axis(1)),
+                    a.column(j).insert_axis(ndarray::Axis(1)),
+                )
+                .unwrap()
+                .nats()
+                / std::f64::consts::LN_2;
+            assert!((m[[i, j]] - want).abs() < 1e-12 && m[[j, i]] == m[[i, j]]);
+        }
+    }
+    let csv = std::fs::read_to_string(&cp).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "i,j,mi_bits,zero_distance_fraction");
+    assert_eq!(lines.len(), 7);
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(&jp).unwrap()).unwrap();
+    assert_eq!(s["pairs"], 6);
+    assert_eq!(s["unit"], "bits");
+    assert_eq!(s["symmetric"], true);
+    assert_eq!(s["top"].as_array().unwrap().len(), 3);
+    let top = s["top"][0]["value"].as_f64().unwrap();
+    assert_eq!(top, s["max"].as_f64().unwrap());
+    // Cross: A against B.
+    let xp = dir.path().join("cross.npy");
+    let out = infoscope(&["pairwise", "--a", p(&ap), "--b", p(&bp), "--out", p(&xp)]);
+    assert!(out.status.success());
+    let x = io::read_matrix(&io::ArraySource::new(&xp)).unwrap().0;
+    assert_eq!(x.dim(), (4, 2));
+    assert!(x.iter().all(|v| v.is_finite()));
+    // Errors: mismatched rows, and no output file left behind.
+    let short = dir.path().join("short.npy");
+    write_npy(&short, &Array2::<f64>::zeros((10, 2))).unwrap();
+    let bad = dir.path().join("bad.npy");
+    let err = fails(&[
+        "pairwise",
+        "--a",
+        p(&ap),
+        "--b",
+        p(&short),
+        "--out",
+        p(&bad),
+    ]);
+    assert!(err.contains("rows"), "{err}");
+    assert!(!bad.exists());
+}

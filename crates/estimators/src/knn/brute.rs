@@ -41,7 +41,11 @@ impl BruteForce {
     /// Number of points.
     #[must_use]
     pub fn len(&self) -> usize {
-        if self.d == 0 { 0 } else { self.flat.len() / self.d }
+        if self.d == 0 {
+            0
+        } else {
+            self.flat.len() / self.d
+        }
     }
 
     /// Whether there are no points.
@@ -56,7 +60,12 @@ impl BruteForce {
 
     /// Run one collector per point over every point outside its window, in blocks; `finish`
     /// turns each collector into its output.
-    pub(crate) fn collect<C, T, F>(&self, w: usize, make: impl Fn() -> C + Sync, finish: F) -> Vec<T>
+    pub(crate) fn collect<C, T, F>(
+        &self,
+        w: usize,
+        make: impl Fn() -> C + Sync,
+        finish: F,
+    ) -> Vec<T>
     where
         C: Collector,
         T: Send + Default + Clone,

@@ -282,7 +282,10 @@ impl KdTree {
         if k == 0 {
             return vec![0.0; self.len()];
         }
-        self.kth_windowed(k, 0).into_iter().map(|(e, _)| e).collect()
+        self.kth_windowed(k, 0)
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect()
     }
 
     /// For every row `i` (original order, parallel): the `k`-th smallest distance to the rows
@@ -330,7 +333,14 @@ impl KdTree {
         }
     }
 
-    fn search_node<C: Collector>(&self, node: usize, gap: f64, q: &[f64], skip: Skip, best: &mut C) {
+    fn search_node<C: Collector>(
+        &self,
+        node: usize,
+        gap: f64,
+        q: &[f64],
+        skip: Skip,
+        best: &mut C,
+    ) {
         if gap > best.bound() {
             return;
         }

@@ -287,7 +287,11 @@ impl Ksg {
             .collect()
     }
 
-    pub(crate) fn mi_locals(&self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<Locals> {
+    pub(crate) fn mi_locals(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView2<'_, f64>,
+    ) -> Result<Locals> {
         self.check_inputs(&[("x", x), ("y", y)])?;
         let search = self.params.search;
         if !self.params.normalize && self.params.noise == Noise::None {
@@ -387,8 +391,10 @@ impl Ksg {
         let ji = NeighborIndex::new(join(&[x, y, z])?.view(), search)?;
         let kth = ji.kth_distances(k, w)?;
         let radii = counting_radii(&kth.distances);
-        let nxz = NeighborIndex::new(join(&[x, z])?.view(), search)?.count_within(&radii, true, w)?;
-        let nyz = NeighborIndex::new(join(&[y, z])?.view(), search)?.count_within(&radii, true, w)?;
+        let nxz =
+            NeighborIndex::new(join(&[x, z])?.view(), search)?.count_within(&radii, true, w)?;
+        let nyz =
+            NeighborIndex::new(join(&[y, z])?.view(), search)?.count_within(&radii, true, w)?;
         let nz = NeighborIndex::new(z, search)?.count_within(&radii, true, w)?;
         let kk = effective_k(&ji, &kth.distances, k, w)?;
         let values = (0..n)

@@ -124,7 +124,9 @@ pub fn kth_neighbor_distances(
 ) -> Result<Vec<f64>> {
     check_matrix("data", data, 2)?;
     check_k(k, data.nrows())?;
-    Ok(NeighborIndex::new(data, method)?.kth_distances(k, 0)?.distances)
+    Ok(NeighborIndex::new(data, method)?
+        .kth_distances(k, 0)?
+        .distances)
 }
 
 /// For every row `i` of `data`, the number of other rows `j ≠ i` within `radii[i]` (max-norm):

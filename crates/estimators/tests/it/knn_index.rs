@@ -34,7 +34,12 @@ fn tied_data(seed: u64, n: usize, d: usize) -> Vec<(&'static str, Array2<f64>)> 
     for i in (0..n).step_by(17) {
         block.row_mut(i).fill(i as f64 / n as f64);
     }
-    vec![("normal", x), ("grid", grid), ("relu", relu), ("block", block)]
+    vec![
+        ("normal", x),
+        ("grid", grid),
+        ("relu", relu),
+        ("block", block),
+    ]
 }
 
 fn check(name: &str, a: ArrayView2<'_, f64>, ks: &[usize], windows: &[usize]) {

@@ -50,7 +50,11 @@ fn all_pairs_and_cross_equal_single_estimates() {
             assert!(all.values[[i, i]].is_nan());
             for j in (i + 1)..6 {
                 let want = single(&est, &a, i, &a, j);
-                assert_eq!(all.values[[i, j]].to_bits(), want.to_bits(), "{alg:?} ({i},{j})");
+                assert_eq!(
+                    all.values[[i, j]].to_bits(),
+                    want.to_bits(),
+                    "{alg:?} ({i},{j})"
+                );
                 assert_eq!(all.values[[j, i]].to_bits(), want.to_bits());
             }
         }
@@ -62,7 +66,11 @@ fn all_pairs_and_cross_equal_single_estimates() {
         for i in 0..6 {
             for j in 0..3 {
                 let want = single(&est, &a, i, &b, j);
-                assert_eq!(cross.values[[i, j]].to_bits(), want.to_bits(), "{alg:?} cross");
+                assert_eq!(
+                    cross.values[[i, j]].to_bits(),
+                    want.to_bits(),
+                    "{alg:?} cross"
+                );
             }
         }
         let bits = cross.values_in(Unit::Bits);
@@ -132,7 +140,12 @@ fn batch_inputs_are_checked() {
     bad[[3, 2]] = f64::INFINITY;
     assert!(matches!(
         est.all_pairs(bad.view()).unwrap_err(),
-        EstimatorError::NonFinite { argument: "a", row: 3, col: 2, .. }
+        EstimatorError::NonFinite {
+            argument: "a",
+            row: 3,
+            col: 2,
+            ..
+        }
     ));
     let tiny = a.slice(s![0..3, ..]);
     assert!(matches!(

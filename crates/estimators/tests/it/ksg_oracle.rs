@@ -141,11 +141,23 @@ fn algorithms_and_cmi_equal_the_naive_formulas() {
                 k,
                 w,
             );
-            for search in [SearchMethod::Auto, SearchMethod::KdTree, SearchMethod::BruteForce] {
+            for search in [
+                SearchMethod::Auto,
+                SearchMethod::KdTree,
+                SearchMethod::BruteForce,
+            ] {
                 let one = ksg(k, KsgAlgorithm::One, w, search);
                 let two = ksg(k, KsgAlgorithm::Two, w, search);
-                assert_close(&one.local_values(x, y).unwrap(), &mi1, &format!("alg1 {ctx}"));
-                assert_close(&two.local_values(x, y).unwrap(), &mi2, &format!("alg2 {ctx}"));
+                assert_close(
+                    &one.local_values(x, y).unwrap(),
+                    &mi1,
+                    &format!("alg1 {ctx}"),
+                );
+                assert_close(
+                    &two.local_values(x, y).unwrap(),
+                    &mi2,
+                    &format!("alg2 {ctx}"),
+                );
                 assert_close(
                     &one.local_values_conditional(x, y, z).unwrap(),
                     &cmi,
@@ -170,14 +182,20 @@ fn estimates_are_the_mean_of_locals() {
         let e = est.estimate(x, y).unwrap();
         let l = est.local_values(x, y).unwrap();
         assert!((l.iter().sum::<f64>() / 400.0 - e.nats()).abs() < 1e-12);
-        assert_eq!(e.diagnostic("algorithm"), Some(&serde_json::json!(u8::from(alg))));
+        assert_eq!(
+            e.diagnostic("algorithm"),
+            Some(&serde_json::json!(u8::from(alg)))
+        );
         assert_eq!(e.diagnostic("theiler"), Some(&serde_json::json!(2)));
     }
     let est = ksg(3, KsgAlgorithm::One, 0, SearchMethod::Auto);
     let e = est.estimate_conditional(x, y, z).unwrap();
     let l = est.local_values_conditional(x, y, z).unwrap();
     assert!((l.iter().sum::<f64>() / 400.0 - e.nats()).abs() < 1e-12);
-    assert_eq!(e.quantity, infoscope_estimators::Quantity::ConditionalMutualInformation);
+    assert_eq!(
+        e.quantity,
+        infoscope_estimators::Quantity::ConditionalMutualInformation
+    );
 }
 
 /// X, Y with `d` independent component pairs of correlation `rho`.
@@ -202,7 +220,10 @@ fn algorithm_two_bivariate_gaussian_table() {
             })
             .collect();
         let mean = runs.iter().sum::<f64>() / 10.0;
-        assert!((mean - truth).abs() < 0.03, "rho {rho}: mean {mean} vs {truth}");
+        assert!(
+            (mean - truth).abs() < 0.03,
+            "rho {rho}: mean {mean} vs {truth}"
+        );
         for r in &runs {
             assert!((r - truth).abs() < 0.1, "rho {rho}: run {r} vs {truth}");
         }
@@ -224,15 +245,30 @@ fn conditional_mi_closed_forms() {
         let x = &z + &e.column(1);
         let y = &x + &e.column(2);
         let w = e.column(3).insert_axis(Axis(1));
-        let (x, y, z) = (x.insert_axis(Axis(1)), y.insert_axis(Axis(1)), z.insert_axis(Axis(1)));
-        cmi += est.estimate_conditional(x.view(), y.view(), z.view()).unwrap().nats() / 5.0;
-        with_indep += est.estimate_conditional(x.view(), y.view(), w).unwrap().nats() / 5.0;
+        let (x, y, z) = (
+            x.insert_axis(Axis(1)),
+            y.insert_axis(Axis(1)),
+            z.insert_axis(Axis(1)),
+        );
+        cmi += est
+            .estimate_conditional(x.view(), y.view(), z.view())
+            .unwrap()
+            .nats()
+            / 5.0;
+        with_indep += est
+            .estimate_conditional(x.view(), y.view(), w)
+            .unwrap()
+            .nats()
+            / 5.0;
         plain += est.estimate(x.view(), y.view()).unwrap().nats() / 5.0;
     }
     let truth = 0.5 * 2.0_f64.ln();
     assert!((cmi - truth).abs() < 0.05, "I(X;Y|Z) {cmi} vs {truth}");
     let mi_truth = -0.5 * (1.0 - 2.0 / 3.0_f64).ln();
-    assert!((plain - mi_truth).abs() < 0.05, "I(X;Y) {plain} vs {mi_truth}");
+    assert!(
+        (plain - mi_truth).abs() < 0.05,
+        "I(X;Y) {plain} vs {mi_truth}"
+    );
     assert!(
         (with_indep - plain).abs() < 0.05,
         "independent condition: {with_indep} vs {plain}"
@@ -245,7 +281,9 @@ fn conditional_mi_closed_forms() {
 fn conditioning_on_y_gives_zero() {
     let (x, y) = gaussian_pairs(13, 1500, 2, 0.8);
     let est = ksg(3, KsgAlgorithm::One, 0, SearchMethod::Auto);
-    let v = est.estimate_conditional(x.view(), y.view(), y.view()).unwrap();
+    let v = est
+        .estimate_conditional(x.view(), y.view(), y.view())
+        .unwrap();
     assert!(v.nats().abs() < 1e-12, "{}", v.nats());
 }
 
@@ -264,14 +302,19 @@ fn symmetry_permutation_and_thread_determinism() {
         assert!((base - permuted).abs() < 1e-12, "{alg:?} permutation");
     }
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| {
             let one = ksg(3, KsgAlgorithm::One, 2, SearchMethod::Auto);
             let two = ksg(3, KsgAlgorithm::Two, 0, SearchMethod::Auto);
             [
                 one.estimate(x.view(), y.view()).unwrap().nats(),
                 two.estimate(x.view(), y.view()).unwrap().nats(),
-                one.estimate_conditional(x.view(), y.view(), z.view()).unwrap().nats(),
+                one.estimate_conditional(x.view(), y.view(), z.view())
+                    .unwrap()
+                    .nats(),
             ]
         })
     };
@@ -294,7 +337,10 @@ fn theiler_window_removes_temporal_neighbours() {
                 s[[t, c]] = 0.98 * s[[t - 1, c]] + e[[t, c]];
             }
         }
-        let (x, y) = (s.slice(ndarray::s![.., 0..1]), s.slice(ndarray::s![.., 1..2]));
+        let (x, y) = (
+            s.slice(ndarray::s![.., 0..1]),
+            s.slice(ndarray::s![.., 1..2]),
+        );
         let plain = ksg(3, KsgAlgorithm::One, 0, SearchMethod::Auto)
             .estimate(x, y)
             .unwrap()
@@ -304,14 +350,20 @@ fn theiler_window_removes_temporal_neighbours() {
             .unwrap()
             .nats();
         assert!(plain > 0.06, "seed {seed}: without a window {plain}");
-        assert!(windowed.abs() < 0.04, "seed {seed}: with a window {windowed}");
+        assert!(
+            windowed.abs() < 0.04,
+            "seed {seed}: with a window {windowed}"
+        );
     }
 }
 
 #[test]
 fn conditional_inputs_are_checked() {
     let a = normals(17, 50, 3);
-    let (x, y) = (a.slice(ndarray::s![.., 0..1]), a.slice(ndarray::s![.., 1..2]));
+    let (x, y) = (
+        a.slice(ndarray::s![.., 0..1]),
+        a.slice(ndarray::s![.., 1..2]),
+    );
     let short = normals(18, 40, 1);
     let one = ksg(3, KsgAlgorithm::One, 0, SearchMethod::Auto);
     assert!(matches!(
@@ -321,17 +373,35 @@ fn conditional_inputs_are_checked() {
     let two = ksg(3, KsgAlgorithm::Two, 0, SearchMethod::Auto);
     let err = two.estimate_conditional(x, y, x).unwrap_err();
     assert!(
-        matches!(err, EstimatorError::InvalidParameter { name: "algorithm", .. }),
+        matches!(
+            err,
+            EstimatorError::InvalidParameter {
+                name: "algorithm",
+                ..
+            }
+        ),
         "{err}"
     );
     let wide = ksg(3, KsgAlgorithm::One, 24, SearchMethod::Auto);
     let err = wide.estimate(x, y).unwrap_err();
-    assert!(matches!(err, EstimatorError::InvalidParameter { name: "k", .. }), "{err}");
+    assert!(
+        matches!(err, EstimatorError::InvalidParameter { name: "k", .. }),
+        "{err}"
+    );
     let mut bad = a.clone();
     bad[[7, 2]] = f64::NAN;
-    let err = one.estimate_conditional(x, y, bad.slice(ndarray::s![.., 2..3])).unwrap_err();
+    let err = one
+        .estimate_conditional(x, y, bad.slice(ndarray::s![.., 2..3]))
+        .unwrap_err();
     assert!(
-        matches!(err, EstimatorError::NonFinite { argument: "z", row: 7, .. }),
+        matches!(
+            err,
+            EstimatorError::NonFinite {
+                argument: "z",
+                row: 7,
+                ..
+            }
+        ),
         "{err}"
     );
 }

@@ -54,7 +54,13 @@ fn discrete_inputs_agree_with_plug_in() {
     let xs: Vec<i64> = (0..n).map(|_| r.random_range(0..4)).collect();
     let ys: Vec<i64> = xs
         .iter()
-        .map(|&x| if r.random_bool(0.7) { x } else { r.random_range(0..4) })
+        .map(|&x| {
+            if r.random_bool(0.7) {
+                x
+            } else {
+                r.random_range(0..4)
+            }
+        })
         .collect();
     let xi = Array2::from_shape_vec((n, 1), xs).unwrap();
     let yi = Array2::from_shape_vec((n, 1), ys).unwrap();
@@ -72,7 +78,11 @@ fn discrete_inputs_agree_with_plug_in() {
             .unwrap()
             .estimate(xf.view(), yf.view())
             .unwrap();
-        assert!((e.nats() - plug).abs() < 0.01, "{alg:?}: {} vs plug-in {plug}", e.nats());
+        assert!(
+            (e.nats() - plug).abs() < 0.01,
+            "{alg:?}: {} vs plug-in {plug}",
+            e.nats()
+        );
         assert_eq!(zero_fraction(&e), 1.0);
     }
 }
@@ -106,7 +116,11 @@ fn rounded_gaussians_stay_near_the_plug_in_value() {
     for alg in [KsgAlgorithm::One, KsgAlgorithm::Two] {
         let est = Ksg::params().algorithm(alg).check().unwrap();
         let v = est.estimate(xr.view(), yr.view()).unwrap();
-        assert!((v.nats() - plug).abs() < 0.15, "{alg:?}: {} vs {plug}", v.nats());
+        assert!(
+            (v.nats() - plug).abs() < 0.15,
+            "{alg:?}: {} vs {plug}",
+            v.nats()
+        );
         assert!((v.nats() - 0.830_366).abs() < 0.15, "{alg:?}: {}", v.nats());
     }
 }
@@ -122,7 +136,9 @@ fn saturated_units_give_finite_estimates() {
     let theta: Vec<f64> = (0..n).map(|_| f64::from(r.random_range(0_u8..8))).collect();
     let noise = normals(24, n, 1);
     let h = Array2::from_shape_fn((n, 1), |(i, _)| {
-        (4.0 * (theta[i] / 3.5 - 1.0) + 0.3 * noise[[i, 0]]).tanh().clamp(-0.99, 0.99)
+        (4.0 * (theta[i] / 3.5 - 1.0) + 0.3 * noise[[i, 0]])
+            .tanh()
+            .clamp(-0.99, 0.99)
     });
     let stim = Array2::from_shape_vec((n, 1), theta).unwrap();
     for alg in [KsgAlgorithm::One, KsgAlgorithm::Two] {
@@ -132,7 +148,11 @@ fn saturated_units_give_finite_estimates() {
             .unwrap()
             .estimate(h.view(), stim.view())
             .unwrap();
-        let ctx = format!("{alg:?}: {} nats, zero fraction {}", e.nats(), zero_fraction(&e));
+        let ctx = format!(
+            "{alg:?}: {} nats, zero fraction {}",
+            e.nats(),
+            zero_fraction(&e)
+        );
         assert!(e.nats().is_finite(), "{ctx}");
         assert!(e.nats() < 8.0_f64.ln() + 0.05, "{ctx}");
         assert!(zero_fraction(&e) > 0.1, "{ctx}");
