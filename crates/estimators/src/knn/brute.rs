@@ -41,11 +41,7 @@ impl BruteForce {
     /// Number of points.
     #[must_use]
     pub fn len(&self) -> usize {
-        if self.d == 0 {
-            0
-        } else {
-            self.flat.len() / self.d
-        }
+        self.flat.len().checked_div(self.d).unwrap_or(0)
     }
 
     /// Whether there are no points.

@@ -13,7 +13,7 @@ fn columns(seed: u64, n: usize) -> Array2<f64> {
     let f = e.column(6).to_owned();
     let mut a = Array2::zeros((n, 6));
     for c in 0..6 {
-        let col = &f * (0.3 + 0.1 * c as f64) + &e.column(c);
+        let col = &f * (0.3 + 0.1 * c as f64) + e.column(c);
         a.column_mut(c).assign(&col);
     }
     a.column_mut(1).mapv_inplace(|v| (v * 2.0).round() / 2.0);
@@ -31,7 +31,7 @@ fn single(est: &Ksg, a: &Array2<f64>, i: usize, b: &Array2<f64>, j: usize) -> f6
 #[test]
 fn all_pairs_and_cross_equal_single_estimates() {
     let a = columns(31, 700);
-    let b = normals(32, 700, 3) + &a.slice(s![.., 0..3]);
+    let b = normals(32, 700, 3) + a.slice(s![.., 0..3]);
     for (alg, normalize) in [
         (KsgAlgorithm::One, false),
         (KsgAlgorithm::Two, false),
@@ -107,7 +107,7 @@ fn batch_values_match_closed_forms() {
     let f = e.column(4).to_owned();
     let mut a = Array2::zeros((n, 4));
     for (c, l) in loads.iter().enumerate() {
-        a.column_mut(c).assign(&(&f * *l + &e.column(c)));
+        a.column_mut(c).assign(&(&f * *l + e.column(c)));
     }
     let est = Ksg::params().check().unwrap();
     let all = est.all_pairs(a.view()).unwrap();
