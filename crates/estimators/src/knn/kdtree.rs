@@ -304,20 +304,31 @@ impl KdTree {
         )
     }
 
-    fn collect_all<C: Collector, T: Send>(
+    /// Run one collector per point, in tree order (neighbouring queries visit the same nodes,
+    /// which keeps the caches warm), and return the results in the original row order.
+    fn collect_all<C: Collector, T: Send + Sync + Clone>(
         &self,
         w: usize,
         make: impl Fn() -> C + Sync,
         finish: impl Fn(&C) -> T + Sync,
     ) -> Vec<T> {
-        self.position
-            .par_iter()
-            .enumerate()
-            .map(|(i, &p)| {
+        let in_tree_order: Vec<T> = (0..self.len())
+            .into_par_iter()
+            .map(|p| {
                 let mut c = make();
+                let i = self.original[p];
                 self.search(self.point(p), Skip::Window { i, w }, &mut c);
                 finish(&c)
             })
+            .collect();
+        self.to_original_order(in_tree_order)
+    }
+
+    /// Reorder per-position results (tree order) into the original row order.
+    fn to_original_order<T: Send + Sync + Clone>(&self, by_position: Vec<T>) -> Vec<T> {
+        self.position
+            .par_iter()
+            .map(|&p| by_position[p].clone())
             .collect()
     }
 
@@ -440,12 +451,14 @@ impl KdTree {
     /// For every row `i`, the number of rows `j` with `|i − j| > w` within `radii[i]` (radii
     /// not validated).
     pub(crate) fn count_windowed(&self, radii: &[f64], strict: bool, w: usize) -> Vec<usize> {
-        self.position
-            .par_iter()
-            .zip(radii.par_iter())
-            .enumerate()
-            .map(|(i, (&p, &r))| self.count_search(self.point(p), r, strict, Skip::Window { i, w }))
-            .collect()
+        let in_tree_order: Vec<usize> = (0..self.len())
+            .into_par_iter()
+            .map(|p| {
+                let i = self.original[p];
+                self.count_search(self.point(p), radii[i], strict, Skip::Window { i, w })
+            })
+            .collect();
+        self.to_original_order(in_tree_order)
     }
 
     /// Count all points within `r`, then remove the skipped ones that were counted.

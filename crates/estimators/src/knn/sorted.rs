@@ -112,19 +112,6 @@ impl SortedMarginal {
         all - usize::from(all > 0 && within(0.0, r, strict))
     }
 
-    /// Number of points `j` with `|i − j| > w` within `r` of point `i`.
-    fn count_excluding_window(&self, i: usize, r: f64, strict: bool, w: usize) -> usize {
-        if w == 0 {
-            return self.count_excluding_self(self.values[self.rank[i]], r, strict);
-        }
-        let x = self.values[self.rank[i]];
-        let all = self.count_within(x, r, strict);
-        let inside = window(i, w, self.len())
-            .filter(|&j| within((x - self.values[self.rank[j]]).abs(), r, strict))
-            .count();
-        all.saturating_sub(inside)
-    }
-
     /// Distance from point `index` to its `k`-th nearest other point (ties count).
     ///
     /// # Errors
@@ -198,12 +185,73 @@ impl SortedMarginal {
 
     /// For every point `i`, the number of points `j` with `|i − j| > w` within `radii[i]`
     /// (radii not validated).
+    ///
+    /// Queries run in sorted order and search outwards from each point's own position
+    /// (galloping, then binary search), so the cost is `O(log count)` per point and memory is
+    /// read almost sequentially.
     pub(crate) fn count_windowed(&self, radii: &[f64], strict: bool, w: usize) -> Vec<usize> {
-        (0..self.len())
+        let by_position: Vec<usize> = (0..self.len())
             .into_par_iter()
-            .zip(radii.par_iter())
-            .map(|(i, &r)| self.count_excluding_window(i, r, strict, w))
-            .collect()
+            .map(|p| {
+                let i = self.order[p];
+                let r = radii[i];
+                let all = self.count_around(p, r, strict);
+                let inside = if w == 0 {
+                    usize::from(within(0.0, r, strict))
+                } else {
+                    let x = self.values[p];
+                    window(i, w, self.len())
+                        .filter(|&j| within((x - self.values[self.rank[j]]).abs(), r, strict))
+                        .count()
+                };
+                all.saturating_sub(inside)
+            })
+            .collect();
+        self.rank.par_iter().map(|&p| by_position[p]).collect()
+    }
+
+    /// Number of values `v` (itself included) with `|x − v|` within `r`, `x` the value at
+    /// position `p`: the same predicates as [`Self::count_within`], located by galloping from
+    /// `p`.
+    fn count_around(&self, p: usize, r: f64, strict: bool) -> usize {
+        let s = &self.values;
+        let x = s[p];
+        if r.is_nan() || !within(0.0, r, strict) {
+            return 0; // not even the point itself is within r
+        }
+        // Upper end: the first position after p whose value is too far above x.
+        let far_above = |v: f64| !within(v - x, r, strict);
+        let hi = {
+            let (mut lo, mut step) = (p + 1, 1_usize);
+            let mut hi = s.len();
+            while lo < s.len() {
+                let probe = (p + step).min(s.len() - 1);
+                if far_above(s[probe]) {
+                    hi = probe;
+                    break;
+                }
+                lo = probe + 1;
+                step *= 2;
+            }
+            lo + s[lo..hi].partition_point(|&v| !far_above(v))
+        };
+        // Lower end: the first position at or before p whose value is close enough below x.
+        let far_below = |v: f64| !within(x - v, r, strict);
+        let lo = {
+            let (mut top, mut step) = (p, 1_usize); // positions >= top are within
+            let mut bottom = 0;
+            while top > 0 {
+                let probe = p.saturating_sub(step);
+                if far_below(s[probe]) {
+                    bottom = probe + 1;
+                    break;
+                }
+                top = probe;
+                step *= 2;
+            }
+            bottom + s[bottom..top].partition_point(|&v| far_below(v))
+        };
+        hi - lo
     }
 
     /// The `k`-th neighbour distance of every point, in the original order (parallel).
@@ -226,12 +274,7 @@ impl SortedMarginal {
     /// [`EstimatorError::InvalidParameter`] named `radii` for a NaN or negative radius.
     pub fn count_within_all(&self, radii: &[f64], strict: bool) -> Result<Vec<usize>> {
         check_radii(radii, self.len())?;
-        Ok(self
-            .rank
-            .par_iter()
-            .zip(radii.par_iter())
-            .map(|(&p, &r)| self.count_excluding_self(self.values[p], r, strict))
-            .collect())
+        Ok(self.count_windowed(radii, strict, 0))
     }
 
     /// The value of point `i` (`i < n`).
