@@ -19,14 +19,78 @@ use ndarray::ArrayView2;
 use rayon::prelude::*;
 
 use super::{
-    Collector, KBest, KNearest, chebyshev, chebyshev_bounded, check_k, check_radii, excluded,
-    is_within, window, within,
+    Collector, KBest, KNearest, chebyshev, check_k, check_radii, excluded, window, within,
 };
 use crate::error::{EstimatorError, Result};
 use crate::validate::check_matrix;
 
 /// Largest number of points in a leaf.
 pub const LEAF_SIZE: usize = 24;
+
+/// The dimension: the compile-time `D`, or the run-time `d` when `D = 0`.
+#[inline(always)]
+fn dim<const D: usize>(d: usize) -> usize {
+    if D == 0 { d } else { D }
+}
+
+/// Max-norm distance between the first `dim` coordinates of `a` and `b` (`a` and `b` have the
+/// same length). With a compile-time `D` the loop is unrolled; the value is the same exact
+/// maximum of exact absolute differences as [`chebyshev`].
+#[inline(always)]
+fn distance<const D: usize>(a: &[f64], b: &[f64]) -> f64 {
+    let n = dim::<D>(a.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut m = 0.0_f64;
+    for t in 0..n {
+        m = m.max((a[t] - b[t]).abs());
+    }
+    m
+}
+
+/// Call `$body` with the const generic `$D` set to the tree's dimension for `d ≤ 8` (unrolled
+/// loops), or to `0` (run-time dimension) above.
+macro_rules! dispatch {
+    ($d:expr, $D:ident => $body:expr) => {
+        match $d {
+            1 => {
+                const $D: usize = 1;
+                $body
+            }
+            2 => {
+                const $D: usize = 2;
+                $body
+            }
+            3 => {
+                const $D: usize = 3;
+                $body
+            }
+            4 => {
+                const $D: usize = 4;
+                $body
+            }
+            5 => {
+                const $D: usize = 5;
+                $body
+            }
+            6 => {
+                const $D: usize = 6;
+                $body
+            }
+            7 => {
+                const $D: usize = 7;
+                $body
+            }
+            8 => {
+                const $D: usize = 8;
+                $body
+            }
+            _ => {
+                const $D: usize = 0;
+                $body
+            }
+        }
+    };
+}
 
 /// Which points a query skips.
 #[derive(Debug, Clone, Copy)]
@@ -176,31 +240,39 @@ impl KdTree {
         self.nodes.len()
     }
 
-    fn point(&self, p: usize) -> &[f64] {
-        &self.points[p * self.d..(p + 1) * self.d]
+    fn point<const D: usize>(&self, p: usize) -> &[f64] {
+        let d = dim::<D>(self.d);
+        &self.points[p * d..p * d + d]
     }
 
-    fn bounds(&self, node: usize) -> (&[f64], &[f64]) {
-        let b = &self.boxes[2 * self.d * node..2 * self.d * (node + 1)];
-        b.split_at(self.d)
+    fn bounds<const D: usize>(&self, node: usize) -> (&[f64], &[f64]) {
+        let d = dim::<D>(self.d);
+        let b = &self.boxes[2 * d * node..2 * d * node + 2 * d];
+        (&b[..d], &b[d..])
     }
 
     /// Smallest max-norm distance from `q` to the node's box.
-    fn nearest(&self, node: usize, q: &[f64]) -> f64 {
-        let (lo, hi) = self.bounds(node);
+    #[inline]
+    fn nearest<const D: usize>(&self, node: usize, q: &[f64]) -> f64 {
+        let (lo, hi) = self.bounds::<D>(node);
+        let n = dim::<D>(self.d);
+        let (lo, hi, q) = (&lo[..n], &hi[..n], &q[..n]);
         let mut m = 0.0_f64;
-        for ((&a, &b), &x) in lo.iter().zip(hi).zip(q) {
-            m = m.max(a - x).max(x - b);
+        for t in 0..n {
+            m = m.max(lo[t] - q[t]).max(q[t] - hi[t]);
         }
         m
     }
 
     /// Largest max-norm distance from `q` to the node's box.
-    fn farthest(&self, node: usize, q: &[f64]) -> f64 {
-        let (lo, hi) = self.bounds(node);
+    #[inline]
+    fn farthest<const D: usize>(&self, node: usize, q: &[f64]) -> f64 {
+        let (lo, hi) = self.bounds::<D>(node);
+        let n = dim::<D>(self.d);
+        let (lo, hi, q) = (&lo[..n], &hi[..n], &q[..n]);
         let mut m = 0.0_f64;
-        for ((&a, &b), &x) in lo.iter().zip(hi).zip(q) {
-            m = m.max((a - x).abs()).max((b - x).abs());
+        for t in 0..n {
+            m = m.max((lo[t] - q[t]).abs()).max((hi[t] - q[t]).abs());
         }
         m
     }
@@ -272,7 +344,7 @@ impl KdTree {
     pub fn kth_neighbor_distance_of(&self, index: usize, k: usize) -> Result<f64> {
         let p = self.position_of(index)?;
         check_k(k, self.len())?;
-        Ok(self.kth_search(self.point(p), k, Skip::Window { i: index, w: 0 }))
+        Ok(self.kth_search(self.point::<0>(p), k, Skip::Window { i: index, w: 0 }))
     }
 
     /// The `k`-th neighbour distance of every row, excluding itself, in the original row order
@@ -312,16 +384,26 @@ impl KdTree {
         make: impl Fn() -> C + Sync,
         finish: impl Fn(&C) -> T + Sync,
     ) -> Vec<T> {
-        let in_tree_order: Vec<T> = (0..self.len())
+        let in_tree_order =
+            dispatch!(self.d, D => self.collect_tree_order::<D, C, T>(w, &make, &finish));
+        self.to_original_order(in_tree_order)
+    }
+
+    fn collect_tree_order<const D: usize, C: Collector, T: Send>(
+        &self,
+        w: usize,
+        make: &(impl Fn() -> C + Sync),
+        finish: &(impl Fn(&C) -> T + Sync),
+    ) -> Vec<T> {
+        (0..self.len())
             .into_par_iter()
             .map(|p| {
                 let mut c = make();
                 let i = self.original[p];
-                self.search(self.point(p), Skip::Window { i, w }, &mut c);
+                self.search::<D, C>(self.point::<D>(p), Skip::Window { i, w }, &mut c);
                 finish(&c)
             })
-            .collect();
-        self.to_original_order(in_tree_order)
+            .collect()
     }
 
     /// Reorder per-position results (tree order) into the original row order.
@@ -334,17 +416,17 @@ impl KdTree {
 
     fn kth_search(&self, q: &[f64], k: usize, skip: Skip) -> f64 {
         let mut best = KBest::new(k);
-        self.search(q, skip, &mut best);
+        self.search::<0, _>(q, skip, &mut best);
         best.bound()
     }
 
-    fn search<C: Collector>(&self, q: &[f64], skip: Skip, best: &mut C) {
+    fn search<const D: usize, C: Collector>(&self, q: &[f64], skip: Skip, best: &mut C) {
         if !self.nodes.is_empty() {
-            self.search_node(0, self.nearest(0, q), q, skip, best);
+            self.search_node::<D, C>(0, self.nearest::<D>(0, q), q, skip, best);
         }
     }
 
-    fn search_node<C: Collector>(
+    fn search_node<const D: usize, C: Collector>(
         &self,
         node: usize,
         gap: f64,
@@ -366,7 +448,7 @@ impl KdTree {
                 // Every point is at the same distance: offering the first k + 1 outside the
                 // window (in ascending original order) leaves the collector as offering all
                 // would, so a large block of duplicates costs O(k), not O(size).
-                let dist = chebyshev(q, self.point(start));
+                let dist = distance::<D>(q, self.point::<D>(start));
                 if dist > best.bound() {
                     return;
                 }
@@ -382,23 +464,23 @@ impl KdTree {
             }
             None => {
                 for p in start..end {
-                    let j = self.original[p];
-                    if skip.skips(j) {
-                        continue;
-                    }
-                    if let Some(dist) = chebyshev_bounded(q, self.point(p), best.bound()) {
-                        best.offer(dist, j);
+                    let dist = distance::<D>(q, self.point::<D>(p));
+                    if dist <= best.bound() {
+                        let j = self.original[p];
+                        if !skip.skips(j) {
+                            best.offer(dist, j);
+                        }
                     }
                 }
             }
             Some((l, r)) => {
-                let (gl, gr) = (self.nearest(l, q), self.nearest(r, q));
+                let (gl, gr) = (self.nearest::<D>(l, q), self.nearest::<D>(r, q));
                 if gl <= gr {
-                    self.search_node(l, gl, q, skip, best);
-                    self.search_node(r, gr, q, skip, best);
+                    self.search_node::<D, C>(l, gl, q, skip, best);
+                    self.search_node::<D, C>(r, gr, q, skip, best);
                 } else {
-                    self.search_node(r, gr, q, skip, best);
-                    self.search_node(l, gl, q, skip, best);
+                    self.search_node::<D, C>(r, gr, q, skip, best);
+                    self.search_node::<D, C>(l, gl, q, skip, best);
                 }
             }
         }
@@ -423,7 +505,7 @@ impl KdTree {
         self.check_point(point)?;
         let skip = self.skip_of(exclude)?;
         check_radii(&[r], 1)?;
-        Ok(self.count_search(point, r, strict, skip))
+        Ok(self.count_search::<0>(point, r, strict, skip))
     }
 
     /// Number of *other* rows within `r` of tree row `index` (`< r` if `strict`, else `≤ r`).
@@ -434,7 +516,12 @@ impl KdTree {
     pub fn count_within_of(&self, index: usize, r: f64, strict: bool) -> Result<usize> {
         let p = self.position_of(index)?;
         check_radii(&[r], 1)?;
-        Ok(self.count_search(self.point(p), r, strict, Skip::Window { i: index, w: 0 }))
+        Ok(self.count_search::<0>(
+            self.point::<0>(p),
+            r,
+            strict,
+            Skip::Window { i: index, w: 0 },
+        ))
     }
 
     /// For every row `i`, the number of other rows within `radii[i]`, in the original row order
@@ -451,33 +538,42 @@ impl KdTree {
     /// For every row `i`, the number of rows `j` with `|i − j| > w` within `radii[i]` (radii
     /// not validated).
     pub(crate) fn count_windowed(&self, radii: &[f64], strict: bool, w: usize) -> Vec<usize> {
-        let in_tree_order: Vec<usize> = (0..self.len())
-            .into_par_iter()
-            .map(|p| {
-                let i = self.original[p];
-                self.count_search(self.point(p), radii[i], strict, Skip::Window { i, w })
-            })
-            .collect();
+        let in_tree_order = dispatch!(self.d, D => self.count_tree_order::<D>(radii, strict, w));
         self.to_original_order(in_tree_order)
     }
 
+    fn count_tree_order<const D: usize>(
+        &self,
+        radii: &[f64],
+        strict: bool,
+        w: usize,
+    ) -> Vec<usize> {
+        (0..self.len())
+            .into_par_iter()
+            .map(|p| {
+                let i = self.original[p];
+                self.count_search::<D>(self.point::<D>(p), radii[i], strict, Skip::Window { i, w })
+            })
+            .collect()
+    }
+
     /// Count all points within `r`, then remove the skipped ones that were counted.
-    fn count_search(&self, q: &[f64], r: f64, strict: bool, skip: Skip) -> usize {
+    fn count_search<const D: usize>(&self, q: &[f64], r: f64, strict: bool, skip: Skip) -> usize {
         if self.nodes.is_empty() {
             return 0;
         }
-        let all = self.count_node(0, q, r, strict);
+        let all = self.count_node::<D>(0, q, r, strict);
         let skipped = match skip {
             Skip::Nothing => 0,
             Skip::Window { i, w } => window(i, w, self.len())
-                .filter(|&j| within(chebyshev(q, self.point(self.position[j])), r, strict))
+                .filter(|&j| within(chebyshev(q, self.point::<D>(self.position[j])), r, strict))
                 .count(),
         };
         all.saturating_sub(skipped)
     }
 
-    fn count_node(&self, node: usize, q: &[f64], r: f64, strict: bool) -> usize {
-        if !within(self.nearest(node, q), r, strict) {
+    fn count_node<const D: usize>(&self, node: usize, q: &[f64], r: f64, strict: bool) -> usize {
+        if !within(self.nearest::<D>(node, q), r, strict) {
             return 0;
         }
         let Node {
@@ -486,14 +582,16 @@ impl KdTree {
             children,
             ..
         } = self.nodes[node];
-        if within(self.farthest(node, q), r, strict) {
+        if within(self.farthest::<D>(node, q), r, strict) {
             return end - start;
         }
         match children {
             None => (start..end)
-                .filter(|&p| is_within(q, self.point(p), r, strict))
+                .filter(|&p| within(distance::<D>(q, self.point::<D>(p)), r, strict))
                 .count(),
-            Some((l, rr)) => self.count_node(l, q, r, strict) + self.count_node(rr, q, r, strict),
+            Some((l, rr)) => {
+                self.count_node::<D>(l, q, r, strict) + self.count_node::<D>(rr, q, r, strict)
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ use ndarray::{Array2, ArrayView2, Axis, concatenate};
 use serde::{Deserialize, Serialize};
 
 use super::prepare::{Noise, prepare, stream};
+use super::strip::StripSearch;
 use super::{NeighborIndex, SearchMethod, check_k_window};
 use crate::error::{EstimatorError, Result, ensure_param};
 use crate::estimate::{Estimate, Quantity};
@@ -316,8 +317,41 @@ impl Ksg {
     ) -> Result<Locals> {
         let (k, w, n) = (self.params.k, self.params.theiler, x.nrows());
         let joint = join(&[x, y])?;
-        let ji = NeighborIndex::new(joint.view(), self.params.search)?;
         let base = digamma(n as f64);
+        // The 1+1 fast path (exact, same numbers): a strip of the shared sorted x marginal.
+        let strip = match (self.params.algorithm, self.params.search, xi.as_sorted()) {
+            (KsgAlgorithm::One, SearchMethod::Auto, Some(sx)) if y.ncols() == 1 => {
+                StripSearch::suitable(sx)
+            }
+            _ => None,
+        };
+        if let Some(strip) = strip {
+            check_k_window(k, n, w)?;
+            let y_col: Vec<f64> = y.column(0).iter().copied().collect();
+            let (eps, tied): (Vec<f64>, Vec<bool>) = strip.kth(&y_col, k, w).into_iter().unzip();
+            let radii = counting_radii(&eps);
+            let nx = xi.count_within(&radii, true, w)?;
+            let ny = yi.count_within(&radii, true, w)?;
+            let kk = if eps.iter().all(|&e| e > 0.0) {
+                vec![k; n]
+            } else {
+                effective_k(
+                    &NeighborIndex::new(joint.view(), self.params.search)?,
+                    &eps,
+                    k,
+                    w,
+                )?
+            };
+            let values = (0..n)
+                .map(|i| {
+                    digamma(kk[i] as f64) + base
+                        - digamma(nx[i] as f64 + 1.0)
+                        - digamma(ny[i] as f64 + 1.0)
+                })
+                .collect();
+            return Ok(tally(values, &eps, &tied));
+        }
+        let ji = NeighborIndex::new(joint.view(), self.params.search)?;
         match self.params.algorithm {
             KsgAlgorithm::One => {
                 let kth = ji.kth_distances(k, w)?;

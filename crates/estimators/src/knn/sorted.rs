@@ -207,7 +207,7 @@ impl SortedMarginal {
                 all.saturating_sub(inside)
             })
             .collect();
-        self.rank.par_iter().map(|&p| by_position[p]).collect()
+        self.to_original(&by_position)
     }
 
     /// Number of values `v` (itself included) with `|x − v|` within `r`, `x` the value at
@@ -275,6 +275,16 @@ impl SortedMarginal {
     pub fn count_within_all(&self, radii: &[f64], strict: bool) -> Result<Vec<usize>> {
         check_radii(radii, self.len())?;
         Ok(self.count_windowed(radii, strict, 0))
+    }
+
+    /// `order[p]`: the point at sorted position `p`.
+    pub(crate) fn order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// Reorder per-position results (sorted order) into the original point order.
+    pub(crate) fn to_original<T: Copy + Send + Sync>(&self, by_position: &[T]) -> Vec<T> {
+        self.rank.par_iter().map(|&p| by_position[p]).collect()
     }
 
     /// The value of point `i` (`i < n`).

@@ -416,3 +416,50 @@ fn algorithm_parses_from_json_numbers_only() {
             .is_err()
     );
 }
+
+/// The 1+1 fast path (a strip of the sorted x marginal, taken by `Auto` when x has no run of
+/// more than 32 equal values) equals the naive formula and the forced kd-tree and brute-force
+/// backends bit for bit, with and without a Theiler window, on continuous data, finely rounded
+/// data (short runs of ties: the strip path) and coarse data (long runs: the kd-tree fallback).
+#[test]
+fn one_plus_one_fast_path_equals_the_other_backends() {
+    let base = normals(41, 1200, 2);
+    let y_dep = &base.column(0) * 0.7 + &base.column(1) * 0.5;
+    let mut sets = vec![];
+    for (name, round) in [("continuous", 0.0), ("fine", 0.01), ("coarse", 0.5)] {
+        let r = |v: f64| {
+            if round > 0.0 {
+                (v / round).round() * round
+            } else {
+                v
+            }
+        };
+        let x = base.column(0).mapv(r).insert_axis(Axis(1));
+        let y = y_dep.mapv(r).insert_axis(Axis(1));
+        sets.push((name, x, y));
+    }
+    let n = 1200.0;
+    for (name, x, y) in &sets {
+        for (k, w) in [(1, 0), (3, 0), (7, 4)] {
+            let ctx = format!("{name} k={k} w={w}");
+            let naive = naive_alg1(
+                join(&[x.view(), y.view()]).view(),
+                &[(x.view(), -1.0), (y.view(), -1.0)],
+                digamma(n),
+                k,
+                w,
+            );
+            let auto = ksg(k, KsgAlgorithm::One, w, SearchMethod::Auto)
+                .local_values(x.view(), y.view())
+                .unwrap();
+            assert_close(&auto, &naive, &ctx);
+            for search in [SearchMethod::KdTree, SearchMethod::BruteForce] {
+                let other = ksg(k, KsgAlgorithm::One, w, search)
+                    .local_values(x.view(), y.view())
+                    .unwrap();
+                let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&auto), bits(&other), "{ctx} vs {search:?}");
+            }
+        }
+    }
+}

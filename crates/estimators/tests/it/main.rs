@@ -6,6 +6,7 @@ mod discrete;
 mod gaussian;
 mod knn;
 mod knn_index;
+mod knn_kiddo;
 mod ksg;
 mod ksg_batch;
 mod ksg_oracle;
