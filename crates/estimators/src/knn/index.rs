@@ -87,14 +87,6 @@ impl NeighborIndex {
         Ok(Self { n, backend, inner })
     }
 
-    /// The sorted marginal, for a 1-D index using [`Backend::Sorted`].
-    pub(crate) fn as_sorted(&self) -> Option<&SortedMarginal> {
-        match &self.inner {
-            Inner::Sorted(s) => Some(s),
-            _ => None,
-        }
-    }
-
     /// The backend in use.
     #[must_use]
     pub fn backend(&self) -> Backend {

@@ -5,7 +5,6 @@ use ndarray::{Array2, ArrayView2, Axis, concatenate};
 use serde::{Deserialize, Serialize};
 
 use super::prepare::{Noise, prepare, stream};
-use super::strip::StripSearch;
 use super::{NeighborIndex, SearchMethod, check_k_window};
 use crate::error::{EstimatorError, Result, ensure_param};
 use crate::estimate::{Estimate, Quantity};
@@ -298,59 +297,27 @@ impl Ksg {
         if !self.params.normalize && self.params.noise == Noise::None {
             let xi = NeighborIndex::new(x, search)?;
             let yi = NeighborIndex::new(y, search)?;
-            return self.mi_core(x, y, &xi, &yi);
+            return self.mi_core(x, y, &xi, &yi, &psi_table(x.nrows()));
         }
         let p = self.prepare_all(&[x, y]);
         let xi = NeighborIndex::new(p[0].view(), search)?;
         let yi = NeighborIndex::new(p[1].view(), search)?;
-        self.mi_core(p[0].view(), p[1].view(), &xi, &yi)
+        self.mi_core(p[0].view(), p[1].view(), &xi, &yi, &psi_table(x.nrows()))
     }
 
     /// MI locals from prepared, validated variables and their marginal indices (shared by the
-    /// batch entry points).
+    /// batch entry points); `psi[m] = ψ(m)` for `m ≤ n` ([`psi_table`]).
     pub(crate) fn mi_core(
         &self,
         x: ArrayView2<'_, f64>,
         y: ArrayView2<'_, f64>,
         xi: &NeighborIndex,
         yi: &NeighborIndex,
+        psi: &[f64],
     ) -> Result<Locals> {
         let (k, w, n) = (self.params.k, self.params.theiler, x.nrows());
         let joint = join(&[x, y])?;
         let base = digamma(n as f64);
-        // The 1+1 fast path (exact, same numbers): a strip of the shared sorted x marginal.
-        let strip = match (self.params.algorithm, self.params.search, xi.as_sorted()) {
-            (KsgAlgorithm::One, SearchMethod::Auto, Some(sx)) if y.ncols() == 1 => {
-                StripSearch::suitable(sx)
-            }
-            _ => None,
-        };
-        if let Some(strip) = strip {
-            check_k_window(k, n, w)?;
-            let y_col: Vec<f64> = y.column(0).iter().copied().collect();
-            let (eps, tied): (Vec<f64>, Vec<bool>) = strip.kth(&y_col, k, w).into_iter().unzip();
-            let radii = counting_radii(&eps);
-            let nx = xi.count_within(&radii, true, w)?;
-            let ny = yi.count_within(&radii, true, w)?;
-            let kk = if eps.iter().all(|&e| e > 0.0) {
-                vec![k; n]
-            } else {
-                effective_k(
-                    &NeighborIndex::new(joint.view(), self.params.search)?,
-                    &eps,
-                    k,
-                    w,
-                )?
-            };
-            let values = (0..n)
-                .map(|i| {
-                    digamma(kk[i] as f64) + base
-                        - digamma(nx[i] as f64 + 1.0)
-                        - digamma(ny[i] as f64 + 1.0)
-                })
-                .collect();
-            return Ok(tally(values, &eps, &tied));
-        }
         let ji = NeighborIndex::new(joint.view(), self.params.search)?;
         match self.params.algorithm {
             KsgAlgorithm::One => {
@@ -360,11 +327,7 @@ impl Ksg {
                 let ny = yi.count_within(&radii, true, w)?;
                 let kk = effective_k(&ji, &kth.distances, k, w)?;
                 let values = (0..n)
-                    .map(|i| {
-                        digamma(kk[i] as f64) + base
-                            - digamma(nx[i] as f64 + 1.0)
-                            - digamma(ny[i] as f64 + 1.0)
-                    })
+                    .map(|i| psi[kk[i]] + base - psi[nx[i] + 1] - psi[ny[i] + 1])
                     .collect();
                 Ok(tally(values, &kth.distances, &kth.tied))
             }
@@ -386,13 +349,9 @@ impl Ksg {
                     .map(|i| {
                         if eps[i] == 0.0 {
                             // Gao et al.: the counts at radius 0 include the duplicates.
-                            digamma(kk[i] as f64) + base
-                                - digamma(nx[i] as f64 + 1.0)
-                                - digamma(ny[i] as f64 + 1.0)
+                            psi[kk[i]] + base - psi[nx[i] + 1] - psi[ny[i] + 1]
                         } else {
-                            digamma(kf) - 1.0 / kf + base
-                                - digamma(nx[i] as f64)
-                                - digamma(ny[i] as f64)
+                            psi[k] - 1.0 / kf + base - psi[nx[i]] - psi[ny[i]]
                         }
                     })
                     .collect();
@@ -431,11 +390,9 @@ impl Ksg {
             NeighborIndex::new(join(&[y, z])?.view(), search)?.count_within(&radii, true, w)?;
         let nz = NeighborIndex::new(z, search)?.count_within(&radii, true, w)?;
         let kk = effective_k(&ji, &kth.distances, k, w)?;
+        let psi = psi_table(n);
         let values = (0..n)
-            .map(|i| {
-                digamma(kk[i] as f64) - digamma(nxz[i] as f64 + 1.0) - digamma(nyz[i] as f64 + 1.0)
-                    + digamma(nz[i] as f64 + 1.0)
-            })
+            .map(|i| psi[kk[i]] - psi[nxz[i] + 1] - psi[nyz[i] + 1] + psi[nz[i] + 1])
             .collect();
         Ok(tally(values, &kth.distances, &kth.tied))
     }
@@ -471,6 +428,17 @@ impl Ksg {
         }
         est
     }
+}
+
+/// `ψ(m)` for `m = 0..=n` (entry 0 is never used): every count a KSG local needs is at most
+/// `n`, so one table replaces two or three digamma evaluations per sample (and is shared by all
+/// pairs of a batch). The entries are the same [`digamma`] values, so results do not change.
+pub(crate) fn psi_table(n: usize) -> Vec<f64> {
+    use rayon::prelude::*;
+    (0..=n)
+        .into_par_iter()
+        .map(|m| if m == 0 { f64::NAN } else { digamma(m as f64) })
+        .collect()
 }
 
 /// Radii for strict counting: `ε_i`, or [`ZERO_RADIUS`] where `ε_i = 0`, so that a strict

@@ -47,7 +47,6 @@ mod ksg;
 mod pairwise;
 mod prepare;
 pub mod sorted;
-mod strip;
 
 pub use index::{KthNeighbors, NearestNeighbors, NeighborIndex};
 pub use kdtree::KdTree;

@@ -119,12 +119,13 @@ impl Ksg {
         ia: &[NeighborIndex],
         ib: &[NeighborIndex],
     ) -> Result<Vec<PairResult>> {
+        let psi = super::ksg::psi_table(a.nrows());
         pairs
             .par_iter()
             .map(|&(i, j)| {
                 let x = a.slice(s![.., i..=i]);
                 let y = b.slice(s![.., j..=j]);
-                let locals = self.mi_core(x, y, &ia[i], &ib[j])?;
+                let locals = self.mi_core(x, y, &ia[i], &ib[j], &psi)?;
                 let n = locals.values.len() as f64;
                 Ok((i, j, locals.mean(), locals.zeros as f64 / n))
             })

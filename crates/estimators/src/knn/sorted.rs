@@ -277,11 +277,6 @@ impl SortedMarginal {
         Ok(self.count_windowed(radii, strict, 0))
     }
 
-    /// `order[p]`: the point at sorted position `p`.
-    pub(crate) fn order(&self) -> &[usize] {
-        &self.order
-    }
-
     /// Reorder per-position results (sorted order) into the original point order.
     pub(crate) fn to_original<T: Copy + Send + Sync>(&self, by_position: &[T]) -> Vec<T> {
         self.rank.par_iter().map(|&p| by_position[p]).collect()

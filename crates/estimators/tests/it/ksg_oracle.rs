@@ -417,12 +417,12 @@ fn algorithm_parses_from_json_numbers_only() {
     );
 }
 
-/// The 1+1 fast path (a strip of the sorted x marginal, taken by `Auto` when x has no run of
-/// more than 32 equal values) equals the naive formula and the forced kd-tree and brute-force
-/// backends bit for bit, with and without a Theiler window, on continuous data, finely rounded
-/// data (short runs of ties: the strip path) and coarse data (long runs: the kd-tree fallback).
+/// 1+1 dimensions, the common case (a neuron against the stimulus): `Auto` (sorted marginals and
+/// a 2-D kd-tree with its dimension fixed at compile time) equals the naive formula and the
+/// forced kd-tree and brute-force backends bit for bit, with and without a Theiler window, on
+/// continuous, finely rounded (short runs of ties) and coarse (long runs) data.
 #[test]
-fn one_plus_one_fast_path_equals_the_other_backends() {
+fn one_plus_one_equals_the_naive_formula_and_every_backend() {
     let base = normals(41, 1200, 2);
     let y_dep = &base.column(0) * 0.7 + &base.column(1) * 0.5;
     let mut sets = vec![];
