@@ -19,7 +19,8 @@ use ndarray::ArrayView2;
 use rayon::prelude::*;
 
 use super::{
-    Collector, KBest, KNearest, chebyshev, check_k, check_radii, excluded, window, within,
+    Collector, KBest, KNearest, chebyshev, check_k, check_radii, excluded, to_row_major, window,
+    within,
 };
 use crate::error::{EstimatorError, Result};
 use crate::validate::check_matrix;
@@ -92,6 +93,81 @@ macro_rules! dispatch {
     };
 }
 
+/// A subtree under construction: nodes in pre-order (the root first, then the left subtree, then
+/// the right), child indices local to the subtree, and the nodes' boxes.
+struct Subtree {
+    nodes: Vec<Node>,
+    boxes: Vec<f64>,
+}
+
+/// Subtrees with more points than this are built on two threads (`rayon::join`). The tree is
+/// the same whatever the number of threads.
+const PARALLEL_BUILD: usize = 4096;
+
+/// Build the subtree over the points `order` (rows of the row-major `flat`, dimension `d`),
+/// which will occupy tree positions `offset..offset + order.len()`. Splits at the median of the
+/// dimension of largest spread; a node whose points are all identical stays a leaf with its
+/// points in ascending original order.
+fn build(flat: &[f64], d: usize, order: &mut [usize], offset: usize) -> Subtree {
+    let mut lo = vec![f64::INFINITY; d];
+    let mut hi = vec![f64::NEG_INFINITY; d];
+    for &i in order.iter() {
+        for (t, &v) in flat[i * d..(i + 1) * d].iter().enumerate() {
+            lo[t] = lo[t].min(v);
+            hi[t] = hi[t].max(v);
+        }
+    }
+    let (mut split, mut spread) = (0, 0.0);
+    for t in 0..d {
+        let s = hi[t] - lo[t];
+        if s > spread {
+            (split, spread) = (t, s);
+        }
+    }
+    let mut root = Subtree {
+        nodes: vec![Node {
+            start: offset,
+            end: offset + order.len(),
+            children: None,
+            uniform: spread == 0.0,
+        }],
+        boxes: [lo, hi].concat(),
+    };
+    if spread == 0.0 {
+        order.sort_unstable();
+        return root;
+    }
+    if order.len() <= LEAF_SIZE {
+        return root;
+    }
+    let mid = order.len() / 2;
+    order.select_nth_unstable_by(mid, |&a, &b| {
+        flat[a * d + split].total_cmp(&flat[b * d + split])
+    });
+    let (left, right) = order.split_at_mut(mid);
+    let (l, r) = if mid >= PARALLEL_BUILD / 2 {
+        rayon::join(
+            || build(flat, d, left, offset),
+            || build(flat, d, right, offset + mid),
+        )
+    } else {
+        (
+            build(flat, d, left, offset),
+            build(flat, d, right, offset + mid),
+        )
+    };
+    let (li, ri) = (1, 1 + l.nodes.len());
+    root.nodes[0].children = Some((li, ri));
+    for (shift, sub) in [(li, l), (ri, r)] {
+        root.nodes.extend(sub.nodes.into_iter().map(|mut node| {
+            node.children = node.children.map(|(a, b)| (a + shift, b + shift));
+            node
+        }));
+        root.boxes.extend(sub.boxes);
+    }
+    root
+}
+
 /// Which points a query skips.
 #[derive(Debug, Clone, Copy)]
 enum Skip {
@@ -151,69 +227,25 @@ impl KdTree {
     pub fn new(data: ArrayView2<'_, f64>) -> Result<Self> {
         check_matrix("data", data, 1)?;
         let (n, d) = data.dim();
+        let flat = to_row_major(data);
         let mut order: Vec<usize> = (0..n).collect();
-        let mut tree = Self {
-            d,
-            points: Vec::new(),
-            original: Vec::new(),
-            position: vec![0; n],
-            nodes: Vec::with_capacity(2 * n / LEAF_SIZE + 1),
-            boxes: Vec::with_capacity((2 * n / LEAF_SIZE + 1) * 2 * d),
-        };
-        tree.build(data, &mut order, 0);
-        tree.points = Vec::with_capacity(n * d);
+        let Subtree { nodes, boxes } = build(&flat, d, &mut order, 0);
+        let mut points = Vec::with_capacity(n * d);
         for &i in &order {
-            tree.points.extend(data.row(i).iter().copied());
+            points.extend_from_slice(&flat[i * d..(i + 1) * d]);
         }
+        let mut position = vec![0; n];
         for (p, &i) in order.iter().enumerate() {
-            tree.position[i] = p;
+            position[i] = p;
         }
-        tree.original = order;
-        Ok(tree)
-    }
-
-    /// Build the subtree over `order` (tree positions `offset..offset + order.len()`); returns
-    /// its node index.
-    fn build(&mut self, data: ArrayView2<'_, f64>, order: &mut [usize], offset: usize) -> usize {
-        let d = self.d;
-        let node = self.nodes.len();
-        let start = self.boxes.len();
-        self.boxes.resize(start + 2 * d, 0.0);
-        let (lo, hi) = self.boxes[start..].split_at_mut(d);
-        lo.fill(f64::INFINITY);
-        hi.fill(f64::NEG_INFINITY);
-        for &i in order.iter() {
-            for (t, &v) in data.row(i).iter().enumerate() {
-                lo[t] = lo[t].min(v);
-                hi[t] = hi[t].max(v);
-            }
-        }
-        let (mut split, mut spread) = (0, 0.0);
-        for t in 0..d {
-            let s = hi[t] - lo[t];
-            if s > spread {
-                (split, spread) = (t, s);
-            }
-        }
-        self.nodes.push(Node {
-            start: offset,
-            end: offset + order.len(),
-            children: None,
-            uniform: spread == 0.0,
-        });
-        if spread == 0.0 {
-            order.sort_unstable();
-        } else if order.len() > LEAF_SIZE {
-            let mid = order.len() / 2;
-            order.select_nth_unstable_by(mid, |&a, &b| {
-                data[[a, split]].total_cmp(&data[[b, split]])
-            });
-            let (left, right) = order.split_at_mut(mid);
-            let l = self.build(data, left, offset);
-            let r = self.build(data, right, offset + mid);
-            self.nodes[node].children = Some((l, r));
-        }
-        node
+        Ok(Self {
+            d,
+            points,
+            original: order,
+            position,
+            nodes,
+            boxes,
+        })
     }
 
     /// Number of points.
