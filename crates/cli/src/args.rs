@@ -240,10 +240,11 @@ Examples:
   infoscope pairwise --a rec.npz:hidden --out mi.npy --csv pairs.csv --unit bits
   infoscope pairwise --a hidden.npy --b stimulus.npy --out mi.npy --json summary.json")]
 pub struct PairwiseArgs {
-    /// A: FILE.npy or FILE.npz[:KEY], samples × columns.
+    /// A: FILE.npy, or FILE.npz with an optional :KEY naming one array (samples × columns).
     #[arg(long, value_name = "FILE[:KEY]")]
     pub a: String,
-    /// B: FILE.npy or FILE.npz[:KEY] with the same number of rows; omit for all pairs of A.
+    /// B: FILE.npy, or FILE.npz with an optional :KEY, with the same number of rows as A; omit
+    /// it for all pairs of columns of A.
     #[arg(long, value_name = "FILE[:KEY]")]
     pub b: Option<String>,
     /// Options of the estimator.

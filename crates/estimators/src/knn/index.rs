@@ -56,9 +56,9 @@ enum Inner {
 /// use infoscope_estimators::knn::{NeighborIndex, SearchMethod};
 /// use ndarray::array;
 ///
-/// let x = array![[0.0], [1.0], [1.5], [4.0], [4.2]];
+/// let x = array![[0.0], [1.0], [1.5], [4.0], [4.25]];
 /// let index = NeighborIndex::new(x.view(), SearchMethod::Auto)?;
-/// assert_eq!(index.kth_distances(1, 0)?.distances, vec![1.0, 0.5, 0.5, 0.2, 0.2]);
+/// assert_eq!(index.kth_distances(1, 0)?.distances, vec![1.0, 0.5, 0.5, 0.25, 0.25]);
 /// // With a window of 1, point 2 may not use points 1 and 3.
 /// assert_eq!(index.kth_distances(1, 1)?.distances[2], 1.5);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
