@@ -435,11 +435,17 @@ impl Ksg {
 /// pairs of a batch). The entries are the same [`digamma`] values, so results do not change.
 pub(crate) fn psi_table(n: usize) -> Vec<f64> {
     use rayon::prelude::*;
-    (0..=n)
-        .into_par_iter()
-        .map(|m| if m == 0 { f64::NAN } else { digamma(m as f64) })
-        .collect()
+    let psi = |m: usize| if m == 0 { f64::NAN } else { digamma(m as f64) };
+    if n < PARALLEL_MIN {
+        (0..=n).map(psi).collect()
+    } else {
+        (0..=n).into_par_iter().map(psi).collect()
+    }
 }
+
+/// Below this many samples, small setup steps run on one thread (rayon's overhead would
+/// dominate); the results are the same either way.
+pub(crate) const PARALLEL_MIN: usize = 16_384;
 
 /// Radii for strict counting: `ε_i`, or [`ZERO_RADIUS`] where `ε_i = 0`, so that a strict
 /// count there counts the exact duplicates (Gao et al.).

@@ -54,7 +54,11 @@ impl SortedMarginal {
     fn build(raw: Vec<f64>) -> Self {
         let mut order: Vec<usize> = (0..raw.len()).collect();
         // A stable sort under a total order has one result, whatever the thread count.
-        order.par_sort_by(|&a, &b| raw[a].total_cmp(&raw[b]));
+        if raw.len() < super::ksg::PARALLEL_MIN {
+            order.sort_by(|&a, &b| raw[a].total_cmp(&raw[b]));
+        } else {
+            order.par_sort_by(|&a, &b| raw[a].total_cmp(&raw[b]));
+        }
         let mut rank = vec![0; raw.len()];
         for (pos, &i) in order.iter().enumerate() {
             rank[i] = pos;
