@@ -29,3 +29,12 @@ pub fn permutation(seed: u64, n: usize) -> Vec<usize> {
     p.shuffle(&mut rng(seed));
     p
 }
+
+/// X, Y (each `n × d`) with `d` independent component pairs of correlation `rho`:
+/// I(X;Y) = −(d/2) ln(1 − ρ²) nats.
+pub fn gaussian_pairs(seed: u64, n: usize, d: usize, rho: f64) -> (Array2<f64>, Array2<f64>) {
+    let x = normals(seed, n, d);
+    let e = normals(seed + 10_000, n, d);
+    let y = &x * rho + &e * (1.0 - rho * rho).sqrt();
+    (x, y)
+}

@@ -4,15 +4,7 @@ use infoscope_estimators::knn::{KozachenkoLeonenko, Ksg, SearchMethod};
 use infoscope_estimators::{Entropy, EstimatorError, MutualInformation};
 use ndarray::{Array2, Axis};
 
-use crate::common::{normals, permutation};
-
-/// X, Y with `d` independent component pairs of correlation `rho`.
-fn gaussian_pairs(seed: u64, n: usize, d: usize, rho: f64) -> (Array2<f64>, Array2<f64>) {
-    let x = normals(seed, n, d);
-    let e = normals(seed + 10_000, n, d);
-    let y = &x * rho + &e * (1.0 - rho * rho).sqrt();
-    (x, y)
-}
+use crate::common::{gaussian_pairs, normals, permutation};
 
 fn ksg() -> Ksg {
     Ksg::params().check().unwrap()

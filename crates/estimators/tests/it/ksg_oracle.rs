@@ -8,7 +8,7 @@ use infoscope_estimators::special::digamma;
 use infoscope_estimators::{ConditionalMutualInformation, EstimatorError, MutualInformation};
 use ndarray::{Array2, ArrayView2, Axis, concatenate};
 
-use crate::common::{normals, permutation};
+use crate::common::{gaussian_pairs, normals, permutation};
 
 fn dist(a: ArrayView2<'_, f64>, i: usize, j: usize) -> f64 {
     a.row(i)
@@ -196,14 +196,6 @@ fn estimates_are_the_mean_of_locals() {
         e.quantity,
         infoscope_estimators::Quantity::ConditionalMutualInformation
     );
-}
-
-/// X, Y with `d` independent component pairs of correlation `rho`.
-fn gaussian_pairs(seed: u64, n: usize, d: usize, rho: f64) -> (Array2<f64>, Array2<f64>) {
-    let x = normals(seed, n, d);
-    let e = normals(seed + 10_000, n, d);
-    let y = &x * rho + &e * (1.0 - rho * rho).sqrt();
-    (x, y)
 }
 
 /// Algorithm 2 on SPEC.md §1.3's bivariate table (truth −½ ln(1 − ρ²)): at n = 2000 and k = 3
