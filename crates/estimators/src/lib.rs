@@ -42,6 +42,7 @@ pub mod error;
 pub mod estimate;
 pub mod gaussian;
 pub mod knn;
+pub mod kt;
 pub mod special;
 pub mod traits;
 pub mod validate;

@@ -11,3 +11,4 @@ mod ksg;
 mod ksg_batch;
 mod ksg_oracle;
 mod ksg_ties;
+mod kt;

@@ -1,0 +1,233 @@
+//! Kolchinsky–Tracey pairwise-distance bounds for a noisy layer $T = h + \varepsilon$,
+//! $\varepsilon \sim N(0, \sigma^2 I_d)$ (SPEC.md §1.2; Kolchinsky & Tracey, "Estimating Mixture
+//! Entropy with Pairwise Distances", arXiv 1706.02419v4).
+//!
+//! Brief overview: $T$ is a homoscedastic Gaussian mixture with one component per sample (mean
+//! $h_i$, weight $c_i$, uniform unless given). With
+//! $L(v) = \sum_i c_i \ln \sum_j c_j e^{-\lVert h_i - h_j\rVert^2 / (2v)}$ ([`kernel`]):
+//!
+//! - $\hat H_{KL}(T) = H(T|X) - L(\sigma^2)$ (upper bound) and
+//!   $\hat H_{BD}(T) = H(T|X) - L(4\sigma^2)$ (lower bound, Bhattacharyya), where
+//!   $H(T|X) = \frac d2 \ln(2\pi e \sigma^2)$ is the noise entropy;
+//! - $I(X;T)$: upper $-L(\sigma^2)$, lower $-L(4\sigma^2)$; always
+//!   $0 \le$ lower $\le$ upper $\le \ln n$;
+//! - $I(T;Y)$ for discrete labels: $\hat H(T) - \sum_y p(y) \hat H(T|Y=y)$ with each term from
+//!   the same bound on the samples of class $y$. The "upper" value is a difference of two
+//!   upper bounds and is **not** itself a guaranteed bound (reported as a warning).
+//!
+//! The noise variance has no default: it is part of the question being asked.
+
+pub mod kernel;
+
+use std::collections::BTreeMap;
+
+use ndarray::{ArrayView1, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{EstimatorError, Result, ensure_param};
+use crate::estimate::{Estimate, Quantity};
+use crate::validate::{check_matrix, check_same_rows};
+
+pub use kernel::DEFAULT_TILE;
+
+/// Parameters of [`KolchinskyTracey`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KtParams {
+    /// The noise variance σ² (> 0, finite), in squared units of the activations.
+    pub noise_var: f64,
+    /// Rows and columns per Gram block (memory per thread: tile² f64).
+    pub tile: usize,
+}
+
+/// A lower and an upper estimate of one quantity, in nats.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KtBounds {
+    /// The Bhattacharyya (lower) estimate.
+    pub lower: Estimate,
+    /// The Kullback–Leibler (upper) estimate.
+    pub upper: Estimate,
+}
+
+/// The Kolchinsky–Tracey estimator for a layer with additive Gaussian noise of variance σ².
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KolchinskyTracey {
+    params: KtParams,
+}
+
+impl KolchinskyTracey {
+    /// The estimator for noise variance `noise_var`, with the default tile.
+    ///
+    /// # Errors
+    /// [`EstimatorError::InvalidParameter`] named `noise_var` unless it is finite and > 0.
+    pub fn new(noise_var: f64) -> Result<Self> {
+        Self::with_params(KtParams {
+            noise_var,
+            tile: DEFAULT_TILE,
+        })
+    }
+
+    /// The estimator for the given parameters.
+    ///
+    /// # Errors
+    /// [`EstimatorError::InvalidParameter`] named `noise_var` unless it is finite and > 0, or
+    /// named `tile` if it is 0.
+    pub fn with_params(params: KtParams) -> Result<Self> {
+        let v = params.noise_var;
+        ensure_param!(
+            v.is_finite() && v > 0.0,
+            "noise_var",
+            "the noise variance must be finite and > 0, got {v}"
+        );
+        ensure_param!(params.tile >= 1, "tile", "the tile size must be at least 1");
+        Ok(Self { params })
+    }
+
+    /// The parameters.
+    #[must_use]
+    pub fn config(&self) -> KtParams {
+        self.params
+    }
+
+    /// Bounds on the differential entropy H(T) of `T = h + ε` (rows of `h` are samples).
+    ///
+    /// # Errors
+    /// Invalid `h` (empty, NaN/Inf) or `weights` (see [`KolchinskyTracey::mi_input_bounds`]).
+    pub fn entropy_bounds(
+        &self,
+        h: ArrayView2<'_, f64>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Result<KtBounds> {
+        check_matrix("h", h, 1)?;
+        let c = normalised_weights(weights, h.nrows())?;
+        let [l_kl, l_bd] = self.log_means(h, &c);
+        let noise = self.noise_entropy(h.ncols());
+        Ok(self.bounds(Quantity::Entropy, noise - l_bd, noise - l_kl, h.dim()))
+    }
+
+    /// Bounds on I(X;T) for `T = h(X) + ε`: lower `−L(4σ²)`, upper `−L(σ²)`.
+    ///
+    /// # Errors
+    /// [`EstimatorError::Empty`] or [`EstimatorError::NonFinite`] for `h`; for `weights`,
+    /// [`EstimatorError::ShapeMismatch`] (one per row) or
+    /// [`EstimatorError::InvalidParameter`] (negative, non-finite, or all zero).
+    pub fn mi_input_bounds(
+        &self,
+        h: ArrayView2<'_, f64>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Result<KtBounds> {
+        check_matrix("h", h, 1)?;
+        let c = normalised_weights(weights, h.nrows())?;
+        let [l_kl, l_bd] = self.log_means(h, &c);
+        Ok(self.bounds(Quantity::MutualInformation, -l_bd, -l_kl, h.dim()))
+    }
+
+    /// Estimates of I(T;Y) for discrete labels `y`, one per row of `h`.
+    ///
+    /// # Errors
+    /// As [`KolchinskyTracey::mi_input_bounds`], and [`EstimatorError::ShapeMismatch`] unless
+    /// `y` has one label per row.
+    pub fn mi_label_bounds(
+        &self,
+        h: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, i64>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Result<KtBounds> {
+        check_matrix("h", h, 1)?;
+        check_same_rows("h", h.nrows(), "y", y.len())?;
+        let c = normalised_weights(weights, h.nrows())?;
+        let [all_kl, all_bd] = self.log_means(h, &c);
+        let mut classes: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+        for (i, &label) in y.iter().enumerate() {
+            classes.entry(label).or_default().push(i);
+        }
+        let (mut cond_kl, mut cond_bd) = (0.0, 0.0);
+        for idx in classes.values() {
+            let p: f64 = idx.iter().map(|&i| c[i]).sum();
+            if p == 0.0 {
+                continue;
+            }
+            let sub = h.select(Axis(0), idx);
+            let cy: Vec<f64> = idx.iter().map(|&i| c[i] / p).collect();
+            let [kl, bd] = self.log_means(sub.view(), &cy);
+            cond_kl += p * kl;
+            cond_bd += p * bd;
+        }
+        let mut b = self.bounds(
+            Quantity::MutualInformation,
+            cond_bd - all_bd,
+            cond_kl - all_kl,
+            h.dim(),
+        );
+        b.upper = b
+            .upper
+            .with_diagnostic("classes", classes.len())
+            .with_warning(
+                "the KL estimate of I(T;Y) is a difference of two upper bounds, not itself a \
+             guaranteed upper bound (Kolchinsky & Tracey; ibsgd calls it \"upper\")",
+            );
+        b.lower = b.lower.with_diagnostic("classes", classes.len());
+        Ok(b)
+    }
+
+    /// `[L(σ²), L(4σ²)]`.
+    fn log_means(&self, h: ArrayView2<'_, f64>, c: &[f64]) -> [f64; 2] {
+        let v = self.params.noise_var;
+        let l = kernel::log_kernel_means(h, c, &[v, 4.0 * v], self.params.tile);
+        [l[0], l[1]]
+    }
+
+    /// H(T|X) = (d/2) ln(2πeσ²).
+    fn noise_entropy(&self, d: usize) -> f64 {
+        0.5 * d as f64
+            * (2.0 * std::f64::consts::PI * std::f64::consts::E * self.params.noise_var).ln()
+    }
+
+    fn bounds(&self, q: Quantity, lower: f64, upper: f64, (n, d): (usize, usize)) -> KtBounds {
+        let config = serde_json::to_value(self.params).unwrap_or_default();
+        let make = |value: f64, method: &str, bound: &str| {
+            Estimate::new(value, q, method, n, config.clone())
+                .with_diagnostic("bound", bound)
+                .with_diagnostic("noise_var", self.params.noise_var)
+                .with_diagnostic("dims", d)
+                .with_diagnostic("noise_entropy", self.noise_entropy(d))
+        };
+        KtBounds {
+            lower: make(lower, "kt_bhattacharyya", "lower"),
+            upper: make(upper, "kt_kl", "upper"),
+        }
+    }
+}
+
+/// Weights normalised to sum 1 (uniform when absent).
+fn normalised_weights(weights: Option<ArrayView1<'_, f64>>, n: usize) -> Result<Vec<f64>> {
+    let Some(w) = weights else {
+        return Ok(vec![1.0 / n as f64; n]);
+    };
+    if w.len() != n {
+        return Err(EstimatorError::ShapeMismatch {
+            argument: "weights",
+            other: "h",
+            what: "rows",
+            expected: n,
+            got: w.len(),
+        });
+    }
+    if let Some((i, v)) = w
+        .iter()
+        .enumerate()
+        .find(|(_, v)| !v.is_finite() || **v < 0.0)
+    {
+        return Err(EstimatorError::InvalidParameter {
+            name: "weights",
+            reason: format!("weights[{i}] = {v}: weights must be finite and ≥ 0"),
+        });
+    }
+    let total: f64 = w.sum();
+    ensure_param!(
+        total.is_finite() && total > 0.0,
+        "weights",
+        "the weights must have a finite, positive sum, got {total}"
+    );
+    Ok(w.iter().map(|v| v / total).collect())
+}
