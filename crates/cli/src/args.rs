@@ -42,6 +42,9 @@ pub enum Method {
     Ksg,
     /// Kozachenko–Leonenko differential entropy H(X) (k-nearest neighbours, max-norm; --x only).
     Kl,
+    /// Kolchinsky–Tracey lower and upper bounds for the noisy layer T = X + N(0, σ²I) (needs
+    /// --noise-var): I(input; T) from --x alone, I(T; Y) with --labels, H(T) with --entropy.
+    Kt,
 }
 
 /// Which KSG algorithm.
@@ -181,7 +184,8 @@ Examples:
   infoscope estimate --method binned --x rec.npz:hidden --y rec.npz:labels --per-unit --csv mi.csv
   infoscope estimate --method ksg --x h.npy --y theta.npy --k 5 --algorithm 2
   infoscope estimate --method ksg --x next.npy --y source.npy --z past.npy --theiler 10
-  infoscope estimate --method kl --x h.npy --unit bits")]
+  infoscope estimate --method kl --x h.npy --unit bits
+  infoscope estimate --method kt --noise-var 1e-3 --x rec.npz:hidden --labels rec.npz:labels")]
 pub struct EstimateArgs {
     /// Estimation method.
     #[arg(long, value_enum)]
@@ -209,6 +213,15 @@ pub struct EstimateArgs {
     /// Options of the ksg and kl methods.
     #[command(flatten)]
     pub knn: KnnArgs,
+    /// Noise variance σ² of the kt method (required by it; no default), in squared units of X.
+    #[arg(long, value_name = "V")]
+    pub noise_var: Option<f64>,
+    /// kt method: integer labels Y (FILE.npy, or FILE.npz with an optional :KEY) for I(T;Y).
+    #[arg(long, value_name = "FILE[:KEY]")]
+    pub labels: Option<String>,
+    /// kt method: bound the entropy H(T) instead of I(input; T).
+    #[arg(long)]
+    pub entropy: bool,
     /// Ridge added to the covariance diagonal (gaussian method), in data units squared.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     pub ridge: f64,

@@ -96,10 +96,17 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     if args.per_unit {
         return per_unit(args, &mut inputs, unit);
     }
+    if args.method == Method::Kt {
+        return kt(args, inputs, unit);
+    }
+    if args.labels.is_some() || args.noise_var.is_some() || args.entropy {
+        bail!("--labels, --noise-var and --entropy belong to --method kt");
+    }
     let estimate = match args.method {
         Method::Gaussian => gaussian(args, &mut inputs)?,
         Method::Binned => binned(args, &mut inputs)?,
         Method::Ksg => ksg(args, &mut inputs)?,
+        Method::Kt => bail!("--method kt is handled before this point"),
         Method::Kl => {
             if inputs.len() > 1 {
                 bail!("--method kl estimates the entropy H(X): give --x only");
@@ -304,4 +311,54 @@ fn print_per_unit(o: &PerUnitOutput) {
     for &j in order.iter().take(10) {
         println!("  {:<14} {j:>4}  {:.6}", "", o.values[j]);
     }
+}
+
+/// The JSON written by `--method kt` with `--json` or `--out`.
+#[derive(Debug, Serialize)]
+pub struct BoundsOutput {
+    /// Where each argument came from.
+    pub inputs: Vec<InputInfo>,
+    /// The Bhattacharyya (lower) estimate.
+    pub lower: infoscope_estimators::EstimateRecord,
+    /// The Kullback–Leibler (upper) estimate.
+    pub upper: infoscope_estimators::EstimateRecord,
+}
+
+/// `--method kt`: Kolchinsky–Tracey bounds for T = X + N(0, σ²I).
+fn kt(args: &EstimateArgs, mut inputs: Vec<Input>, unit: Unit) -> Result<()> {
+    if inputs.len() > 1 {
+        bail!("--method kt takes --x (the layer) and optionally --labels, not --y or --z");
+    }
+    let Some(v) = args.noise_var else {
+        bail!("--method kt needs --noise-var V (the noise variance σ²; there is no default)");
+    };
+    let est = infoscope_estimators::kt::KolchinskyTracey::new(v)?;
+    let h = floats(&inputs[0])?;
+    inputs[0].info.used_as = "noisy-layer means".into();
+    let bounds = match &args.labels {
+        Some(spec) => {
+            if args.entropy {
+                bail!("--entropy and --labels cannot be combined");
+            }
+            let mut y_in = read("labels", spec)?;
+            y_in.info.used_as = "labels".into();
+            let y = symbols(&y_in)?;
+            if y.ncols() != 1 {
+                bail!("--labels must be one column of integer labels");
+            }
+            inputs.push(y_in);
+            est.mi_label_bounds(h.view(), y.column(0), None)?
+        }
+        None if args.entropy => est.entropy_bounds(h.view(), None)?,
+        None => est.mi_input_bounds(h.view(), None)?,
+    };
+    let output = BoundsOutput {
+        inputs: inputs.into_iter().map(|i| i.info).collect(),
+        lower: bounds.lower.record(unit),
+        upper: bounds.upper.record(unit),
+    };
+    emit(args, &output, |o| {
+        print_table(&o.inputs, &o.lower);
+        print_table(&[], &o.upper);
+    })
 }

@@ -747,3 +747,63 @@ fn pairwise_writes_matrix_csv_and_summary() {
     assert!(err.contains("rows"), "{err}");
     assert!(!bad.exists());
 }
+
+/// SPEC.md §1.2 1-D example through the CLI: h = {0, 1, 3}, σ² = 1, Y = {0, 0, 1}.
+#[test]
+fn kt_method_gives_lower_and_upper_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let (hp, yp) = (dir.path().join("h.npy"), dir.path().join("y.npy"));
+    write_npy(&hp, &array![[0.0], [1.0], [3.0]]).unwrap();
+    write_npy(&yp, &Array1::from(vec![0_i64, 0, 1])).unwrap();
+    let v = ok_json(&[
+        "estimate",
+        "--method",
+        "kt",
+        "--noise-var",
+        "1",
+        "--x",
+        p(&hp),
+        "--labels",
+        p(&yp),
+        "--json",
+    ]);
+    let close = |a: &Value, b: f64| (a.as_f64().unwrap() - b).abs() < 1e-6;
+    assert!(close(&v["lower"]["value"], 0.271005), "{v}");
+    assert!(close(&v["upper"]["value"], 0.561702), "{v}");
+    let x = ok_json(&[
+        "estimate",
+        "--method",
+        "kt",
+        "--noise-var",
+        "1",
+        "--x",
+        p(&hp),
+        "--unit",
+        "bits",
+        "--json",
+    ]);
+    assert!(close(&x["upper"]["value_nats"], 0.707749));
+    assert_eq!(x["upper"]["unit"], "bits");
+    let err = fails(&["estimate", "--method", "kt", "--x", p(&hp)]);
+    assert!(err.contains("--noise-var"), "{err}");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "kt",
+        "--noise-var",
+        "0",
+        "--x",
+        p(&hp),
+    ]);
+    assert!(err.contains("noise_var"), "{err}");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--noise-var",
+        "1",
+        "--x",
+        p(&hp),
+    ]);
+    assert!(err.contains("--method kt"), "{err}");
+}
