@@ -199,6 +199,52 @@ impl KolchinskyTracey {
     }
 }
 
+/// I(X;T) bounds at one noise variance of a [`noise_sweep`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    /// The noise variance σ².
+    pub noise_var: f64,
+    /// The Bhattacharyya (lower) bound on I(X;T), nats.
+    pub lower: f64,
+    /// The KL (upper) bound on I(X;T), nats.
+    pub upper: f64,
+}
+
+/// I(X;T) bounds for `T = h + N(0, σ²I)` at every σ² of `noise_vars`, from one pass over the
+/// pairwise distances (each distance is computed once for all variances).
+///
+/// # Errors
+/// [`EstimatorError::InvalidParameter`] named `noise_var` for a variance that is not finite and
+/// positive (or an empty list), or named `tile` for 0; invalid `h` as in
+/// [`KolchinskyTracey::mi_input_bounds`].
+pub fn noise_sweep(
+    h: ArrayView2<'_, f64>,
+    noise_vars: &[f64],
+    tile: usize,
+) -> Result<Vec<SweepPoint>> {
+    ensure_param!(
+        !noise_vars.is_empty(),
+        "noise_var",
+        "the list of noise variances is empty"
+    );
+    for &v in noise_vars {
+        KolchinskyTracey::with_params(KtParams { noise_var: v, tile })?;
+    }
+    check_matrix("h", h, 1)?;
+    let c = normalised_weights(None, h.nrows())?;
+    let vs: Vec<f64> = noise_vars.iter().flat_map(|&v| [v, 4.0 * v]).collect();
+    let l = kernel::log_kernel_means(h, &c, &vs, tile);
+    Ok(noise_vars
+        .iter()
+        .zip(l.chunks_exact(2))
+        .map(|(&noise_var, pair)| SweepPoint {
+            noise_var,
+            lower: -pair[1],
+            upper: -pair[0],
+        })
+        .collect())
+}
+
 /// Weights normalised to sum 1 (uniform when absent).
 fn normalised_weights(weights: Option<ArrayView1<'_, f64>>, n: usize) -> Result<Vec<f64>> {
     let Some(w) = weights else {

@@ -198,3 +198,22 @@ fn bad_inputs_are_refused() {
         }
     ));
 }
+
+/// The sweep equals separate estimates at each σ², and the bounds fall as the noise grows.
+#[test]
+fn noise_sweep_matches_single_estimates() {
+    let h = normals(8, 200, 3);
+    let vars = [1e-3, 1e-2, 0.1, 1.0, 10.0];
+    let sweep = infoscope_estimators::kt::noise_sweep(h.view(), &vars, 64).unwrap();
+    for (p, &v) in sweep.iter().zip(&vars) {
+        let b = kt(v).mi_input_bounds(h.view(), None).unwrap();
+        assert!(
+            (p.upper - b.upper.nats()).abs() < 1e-12 && (p.lower - b.lower.nats()).abs() < 1e-12
+        );
+    }
+    for w in sweep.windows(2) {
+        assert!(w[1].upper <= w[0].upper && w[1].lower <= w[0].lower);
+    }
+    assert!(infoscope_estimators::kt::noise_sweep(h.view(), &[], 64).is_err());
+    assert!(infoscope_estimators::kt::noise_sweep(h.view(), &[1.0, -1.0], 64).is_err());
+}
