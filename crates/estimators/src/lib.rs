@@ -43,6 +43,7 @@ pub mod estimate;
 pub mod gaussian;
 pub mod knn;
 pub mod kt;
+pub mod significance;
 pub mod special;
 pub mod traits;
 pub mod validate;

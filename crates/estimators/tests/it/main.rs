@@ -12,3 +12,4 @@ mod ksg_batch;
 mod ksg_oracle;
 mod ksg_ties;
 mod kt;
+mod significance;
