@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use infoscope_estimators::Unit;
 use infoscope_estimators::discrete::{BiasCorrection, BinPolicy};
 use infoscope_estimators::knn::{KozachenkoLeonenko, Ksg, KsgAlgorithm, Noise};
+use infoscope_estimators::significance::Surrogate;
 
 /// infoscope: what does a recurrent neural network know? Information-theoretic estimators for
 /// network activity. All computation is in nats; choose the printed unit with --unit.
@@ -87,7 +88,8 @@ pub struct KnnArgs {
     /// default. JIDT's setting is --normalize --noise 1e-8.
     #[arg(long, value_name = "STD")]
     pub noise: Option<f64>,
-    /// Seed of the --noise stream.
+    /// Seed of the random streams (--noise jitter, --permutations surrogates, --bootstrap
+    /// resamples).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
 }
@@ -234,6 +236,20 @@ pub struct EstimateArgs {
     /// With --per-unit: write one row per unit to this CSV file (atomically).
     #[arg(long, value_name = "FILE", requires = "per_unit")]
     pub csv: Option<PathBuf>,
+    /// Test I(X;Y) > 0 against N surrogates of Y (0: no test); the p-value is
+    /// (1 + #surrogates ≥ estimate)/(N + 1). Needs --x and --y, not --z.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub permutations: usize,
+    /// How surrogates decouple Y from X: permutation (rows shuffled), circular:MIN (rotated by at
+    /// least MIN rows; time series), block:LEN (blocks of LEN rows shuffled).
+    #[arg(long, default_value = "permutation", value_parser = parse_surrogate)]
+    pub surrogate: Surrogate,
+    /// Bootstrap percentile interval of I(X;Y) from N resamples of the rows (0: none).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub bootstrap: usize,
+    /// Coverage of the --bootstrap interval.
+    #[arg(long, default_value_t = 0.95)]
+    pub ci_level: f64,
     /// Print the result as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -301,6 +317,24 @@ pub struct DemoArgs {
     /// Folder for the generated data (x.npy, y.npy) and results.json.
     #[arg(long, default_value = "runs/demo")]
     pub out: PathBuf,
+}
+
+/// Parse a `--surrogate` spec: `permutation`, `circular:MIN` or `block:LEN`.
+pub fn parse_surrogate(spec: &str) -> Result<Surrogate, String> {
+    let number = |v: &str| {
+        v.parse::<usize>()
+            .map_err(|e| format!("{spec:?}: bad number: {e}"))
+    };
+    match spec.split_once(':') {
+        None if spec == "permutation" => Ok(Surrogate::Permutation),
+        Some(("circular", v)) => Ok(Surrogate::CircularShift {
+            min_shift: number(v)?,
+        }),
+        Some(("block", v)) => Ok(Surrogate::BlockShuffle { block: number(v)? }),
+        _ => Err(format!(
+            "unknown surrogate {spec:?}; expected permutation, circular:MIN or block:LEN"
+        )),
+    }
 }
 
 /// Parse a `--bins` spec such as `unit-minmax:30` or `fixed-edges:-1:1:30`.

@@ -3,11 +3,12 @@
 use anyhow::{Context, Result, bail};
 use infoscope_estimators::discrete::{Binned, PerUnitMi, PlugIn};
 use infoscope_estimators::gaussian::Gaussian;
+use infoscope_estimators::significance::{FromFn, Surrogate, bootstrap_ci, surrogate_test};
 use infoscope_estimators::{
     ConditionalMutualInformation, Entropy, Estimate, MutualInformation, Unit,
 };
 use infoscope_nn::io::{self, ArraySource, LoadedArray};
-use ndarray::{Array2, Axis, Ix1, Ix2};
+use ndarray::{Array2, ArrayView2, Axis, Ix1, Ix2};
 use serde::Serialize;
 
 use crate::args::{EstimateArgs, Method, YKind};
@@ -20,6 +21,40 @@ pub struct EstimateOutput {
     pub inputs: Vec<InputInfo>,
     /// The estimate with its unit, configuration and diagnostics.
     pub estimate: infoscope_estimators::EstimateRecord,
+    /// The surrogate test (`--permutations`), values in the estimate's unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub significance: Option<SignificanceOutput>,
+    /// The bootstrap interval (`--bootstrap`), in the estimate's unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<IntervalOutput>,
+}
+
+/// A surrogate test as written by the CLI.
+#[derive(Debug, Serialize)]
+pub struct SignificanceOutput {
+    /// How the surrogates were made.
+    pub surrogate: Surrogate,
+    /// Number of surrogates.
+    pub n_surrogates: usize,
+    /// `(1 + #surrogates ≥ estimate)/(N + 1)`.
+    pub p_value: f64,
+    /// Mean of the surrogate estimates.
+    pub null_mean: f64,
+    /// Standard deviation of the surrogate estimates.
+    pub null_std: f64,
+}
+
+/// A bootstrap percentile interval as written by the CLI.
+#[derive(Debug, Serialize)]
+pub struct IntervalOutput {
+    /// Number of resamples.
+    pub n_resamples: usize,
+    /// Nominal coverage.
+    pub level: f64,
+    /// Lower end.
+    pub lower: f64,
+    /// Upper end.
+    pub upper: f64,
 }
 
 /// One input array, read and described.
@@ -115,11 +150,127 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
             args.knn.kl()?.entropy(floats(&inputs[0])?.view())?
         }
     };
+    let (significance, interval) = uncertainty(args, &inputs, unit)?;
     let output = EstimateOutput {
         inputs: inputs.into_iter().map(|i| i.info).collect(),
         estimate: estimate.record(unit),
+        significance,
+        interval,
     };
-    emit(args, &output, |o| print_table(&o.inputs, &o.estimate))
+    emit(args, &output, |o| {
+        print_table(&o.inputs, &o.estimate);
+        let u = unit.as_str();
+        if let Some(t) = &o.significance {
+            println!(
+                "  {:<12} p = {:.4} ({} {:?} surrogates; null {:.6} ± {:.6} {u})",
+                "test", t.p_value, t.n_surrogates, t.surrogate, t.null_mean, t.null_std
+            );
+        }
+        if let Some(ci) = &o.interval {
+            println!(
+                "  {:<12} {:.0}% [{:.6}, {:.6}] {u} ({} bootstrap resamples)",
+                "interval",
+                100.0 * ci.level,
+                ci.lower,
+                ci.upper,
+                ci.n_resamples
+            );
+        }
+    })
+}
+
+/// `--permutations` and `--bootstrap`: re-run the same I(X;Y) computation on surrogates and
+/// resamples.
+fn uncertainty(
+    args: &EstimateArgs,
+    inputs: &[Input],
+    unit: Unit,
+) -> Result<(Option<SignificanceOutput>, Option<IntervalOutput>)> {
+    if args.permutations == 0 && args.bootstrap == 0 {
+        return Ok((None, None));
+    }
+    let [x_in, y_in] = inputs else {
+        bail!("--permutations and --bootstrap test I(X;Y): give --x and --y, without --z");
+    };
+    if !matches!(args.method, Method::Binned | Method::Gaussian | Method::Ksg) {
+        bail!("--permutations and --bootstrap need --method binned, gaussian or ksg");
+    }
+    let (x, y) = (floats(x_in)?, floats(y_in)?);
+    let y_labels = args.method == Method::Binned && as_labels(args.y_kind, y_in);
+    let est =
+        FromFn(|x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>| mi_arrays(args, x, y, y_labels));
+    let seed = args.knn.seed;
+    let significance = if args.permutations > 0 {
+        let t = surrogate_test(
+            &est,
+            x.view(),
+            y.view(),
+            args.surrogate,
+            args.permutations,
+            seed,
+        )?;
+        Some(SignificanceOutput {
+            surrogate: args.surrogate,
+            n_surrogates: args.permutations,
+            p_value: t.p_value,
+            null_mean: unit.from_nats(t.null_mean),
+            null_std: unit.from_nats(t.null_std),
+        })
+    } else {
+        None
+    };
+    let interval = if args.bootstrap > 0 {
+        let ci = bootstrap_ci(
+            &est,
+            x.view(),
+            y.view(),
+            args.bootstrap,
+            args.ci_level,
+            seed,
+        )?;
+        Some(IntervalOutput {
+            n_resamples: args.bootstrap,
+            level: args.ci_level,
+            lower: unit.from_nats(ci.lower),
+            upper: unit.from_nats(ci.upper),
+        })
+    } else {
+        None
+    };
+    Ok((significance, interval))
+}
+
+/// I(X;Y) by the chosen method on arrays (Y as labels for the binned method when `y_labels`).
+fn mi_arrays(
+    args: &EstimateArgs,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    y_labels: bool,
+) -> infoscope_estimators::Result<Estimate> {
+    match args.method {
+        Method::Gaussian => Gaussian::params().ridge(args.ridge).check()?.estimate(x, y),
+        Method::Ksg => args.knn.ksg()?.estimate(x, y),
+        _ => {
+            let est = Binned::params()
+                .policy(args.bins)
+                .correction(args.correction.into())
+                .check()?;
+            if !y_labels {
+                return est.estimate(x, y);
+            }
+            if y.ncols() == 1 {
+                let labels = y.column(0).mapv(|v| v as i64);
+                return est.mutual_information_with_labels(x, labels.view());
+            }
+            let plugin = PlugIn::params()
+                .correction(args.correction.into())
+                .check()?;
+            let mut e = plugin
+                .mutual_information(est.bin("x", x)?.symbols.view(), y.mapv(|v| v as i64).view())?;
+            e.method = "binned".into();
+            Ok(e)
+        }
+    }
 }
 
 /// Write `--out` (atomically), then print JSON (`--json`) or the table.

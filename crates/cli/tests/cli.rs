@@ -807,3 +807,89 @@ fn kt_method_gives_lower_and_upper_bounds() {
     ]);
     assert!(err.contains("--method kt"), "{err}");
 }
+
+/// `--permutations` and `--bootstrap`: the same numbers as the library's significance module on
+/// the same computation, in the chosen unit; the estimate itself is unchanged.
+#[test]
+fn permutations_and_bootstrap_report_p_value_and_interval() {
+    use infoscope_estimators::gaussian::Gaussian;
+    use infoscope_estimators::significance::{Surrogate, bootstrap_ci, surrogate_test};
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, x, y) = pair(dir.path());
+    let plain = ok_json(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--json",
+    ]);
+    let v = ok_json(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--permutations",
+        "19",
+        "--surrogate",
+        "block:100",
+        "--bootstrap",
+        "50",
+        "--ci-level",
+        "0.9",
+        "--seed",
+        "4",
+        "--unit",
+        "bits",
+        "--json",
+    ]);
+    assert_eq!(v["estimate"]["value_nats"], plain["estimate"]["value_nats"]);
+    let g = Gaussian::default();
+    let t = surrogate_test(
+        &g,
+        x.view(),
+        y.view(),
+        Surrogate::BlockShuffle { block: 100 },
+        19,
+        4,
+    )
+    .unwrap();
+    assert_eq!(v["significance"]["p_value"].as_f64().unwrap(), t.p_value);
+    assert_eq!(t.p_value, 0.05);
+    let ln2 = std::f64::consts::LN_2;
+    let null_mean = v["significance"]["null_mean"].as_f64().unwrap();
+    assert!((null_mean - t.null_mean / ln2).abs() < 1e-12);
+    let ci = bootstrap_ci(&g, x.view(), y.view(), 50, 0.9, 4).unwrap();
+    assert!((v["interval"]["lower"].as_f64().unwrap() - ci.lower / ln2).abs() < 1e-12);
+    assert!((v["interval"]["upper"].as_f64().unwrap() - ci.upper / ln2).abs() < 1e-12);
+    assert_eq!(v["interval"]["level"], 0.9);
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--permutations",
+        "9",
+    ]);
+    assert!(err.contains("--y"), "{err}");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--permutations",
+        "9",
+        "--surrogate",
+        "circular:1500",
+    ]);
+    assert!(err.contains("min_shift"), "{err}");
+}

@@ -73,6 +73,20 @@ pub struct BootstrapCi {
     pub replicates: Vec<f64>,
 }
 
+/// Any function of `(x, y)` returning an estimate, as a [`MutualInformation`] estimator (for
+/// testing a composite computation, e.g. binning then plug-in).
+#[derive(Clone, Copy, Debug)]
+pub struct FromFn<F>(pub F);
+
+impl<F> MutualInformation for FromFn<F>
+where
+    F: Fn(ArrayView2<'_, f64>, ArrayView2<'_, f64>) -> Result<Estimate>,
+{
+    fn estimate(&self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<Estimate> {
+        (self.0)(x, y)
+    }
+}
+
 /// The random stream of surrogate or resample `s` under `seed`.
 fn stream(seed: u64, s: usize) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(seed ^ (s as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
