@@ -18,6 +18,7 @@
 //! The noise variance has no default: it is part of the question being asked.
 
 pub mod kernel;
+mod mixture;
 
 use std::collections::BTreeMap;
 
@@ -29,6 +30,7 @@ use crate::estimate::{Estimate, Quantity};
 use crate::validate::{check_matrix, check_same_rows};
 
 pub use kernel::DEFAULT_TILE;
+pub use mixture::{MixtureEntropyBounds, mixture_entropy_bounds};
 
 /// Parameters of [`KolchinskyTracey`].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
