@@ -67,10 +67,7 @@ pub(crate) fn log_kernel_means(
     tile: usize,
 ) -> Vec<f64> {
     let (n, d) = h.dim();
-    let flat: Vec<f64> = match h.as_slice() {
-        Some(s) => s.to_vec(),
-        None => h.iter().copied().collect(),
-    };
+    let flat = crate::knn::to_row_major(h);
     let sq: Vec<f64> = flat
         .chunks_exact(d.max(1))
         .map(|r| r.iter().map(|v| v * v).sum())

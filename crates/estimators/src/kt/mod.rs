@@ -100,9 +100,7 @@ impl KolchinskyTracey {
         h: ArrayView2<'_, f64>,
         weights: Option<ArrayView1<'_, f64>>,
     ) -> Result<KtBounds> {
-        check_matrix("h", h, 1)?;
-        let c = normalised_weights(weights, h.nrows())?;
-        let [l_kl, l_bd] = self.log_means(h, &c);
+        let (_, [l_kl, l_bd]) = self.checked_log_means(h, weights)?;
         let noise = self.noise_entropy(h.ncols());
         Ok(self.bounds(Quantity::Entropy, noise - l_bd, noise - l_kl, h.dim()))
     }
@@ -118,9 +116,7 @@ impl KolchinskyTracey {
         h: ArrayView2<'_, f64>,
         weights: Option<ArrayView1<'_, f64>>,
     ) -> Result<KtBounds> {
-        check_matrix("h", h, 1)?;
-        let c = normalised_weights(weights, h.nrows())?;
-        let [l_kl, l_bd] = self.log_means(h, &c);
+        let (_, [l_kl, l_bd]) = self.checked_log_means(h, weights)?;
         Ok(self.bounds(Quantity::MutualInformation, -l_bd, -l_kl, h.dim()))
     }
 
@@ -135,10 +131,8 @@ impl KolchinskyTracey {
         y: ArrayView1<'_, i64>,
         weights: Option<ArrayView1<'_, f64>>,
     ) -> Result<KtBounds> {
-        check_matrix("h", h, 1)?;
         check_same_rows("h", h.nrows(), "y", y.len())?;
-        let c = normalised_weights(weights, h.nrows())?;
-        let [all_kl, all_bd] = self.log_means(h, &c);
+        let (c, [all_kl, all_bd]) = self.checked_log_means(h, weights)?;
         let mut classes: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
         for (i, &label) in y.iter().enumerate() {
             classes.entry(label).or_default().push(i);
@@ -170,6 +164,18 @@ impl KolchinskyTracey {
             );
         b.lower = b.lower.with_diagnostic("classes", classes.len());
         Ok(b)
+    }
+
+    /// Validate `h` and the weights; the normalised weights and `[L(σ²), L(4σ²)]`.
+    fn checked_log_means(
+        &self,
+        h: ArrayView2<'_, f64>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Result<(Vec<f64>, [f64; 2])> {
+        check_matrix("h", h, 1)?;
+        let c = normalised_weights(weights, h.nrows())?;
+        let l = self.log_means(h, &c);
+        Ok((c, l))
     }
 
     /// `[L(σ²), L(4σ²)]`.

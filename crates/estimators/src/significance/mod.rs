@@ -138,6 +138,32 @@ fn check_surrogate(kind: Surrogate, n: usize) -> Result<()> {
     }
 }
 
+/// The estimate on `count` reorderings of the rows, in parallel: replicate `s` takes the rows
+/// `rows(stream(seed, s))` of Y (and of X too when `of_x`).
+fn replicates<E: MutualInformation + Sync>(
+    estimator: &E,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    count: usize,
+    seed: u64,
+    of_x: bool,
+    rows: impl Fn(&mut Xoshiro256PlusPlus) -> Vec<usize> + Sync,
+) -> Result<Vec<f64>> {
+    (0..count)
+        .into_par_iter()
+        .map(|s| {
+            let order = rows(&mut stream(seed, s));
+            let ys: Array2<f64> = y.select(Axis(0), &order);
+            let e = if of_x {
+                estimator.estimate(x.select(Axis(0), &order).view(), ys.view())
+            } else {
+                estimator.estimate(x, ys.view())
+            };
+            e.map(|e| e.nats())
+        })
+        .collect()
+}
+
 fn mean_std(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
     let mean = v.iter().sum::<f64>() / n;
@@ -169,14 +195,9 @@ pub fn surrogate_test<E: MutualInformation + Sync>(
     let n = x.nrows();
     check_surrogate(kind, n)?;
     let estimate = estimator.estimate(x, y)?;
-    let null: Vec<f64> = (0..n_surrogates)
-        .into_par_iter()
-        .map(|s| {
-            let order = surrogate_order(kind, n, &mut stream(seed, s));
-            let ys: Array2<f64> = y.select(Axis(0), &order);
-            estimator.estimate(x, ys.view()).map(|e| e.nats())
-        })
-        .collect::<Result<_>>()?;
+    let null = replicates(estimator, x, y, n_surrogates, seed, false, |rng| {
+        surrogate_order(kind, n, rng)
+    })?;
     let observed = estimate.nats();
     let exceed = null.iter().filter(|&&v| v >= observed).count();
     let (null_mean, null_std) = mean_std(&null);
@@ -218,15 +239,9 @@ pub fn bootstrap_ci<E: MutualInformation + Sync>(
     check_same_rows("x", x.nrows(), "y", y.nrows())?;
     let n = x.nrows();
     let estimate = estimator.estimate(x, y)?;
-    let replicates: Vec<f64> = (0..n_resamples)
-        .into_par_iter()
-        .map(|s| {
-            let mut rng = stream(seed, s);
-            let rows: Vec<usize> = (0..n).map(|_| rng.random_range(0..n)).collect();
-            let (xs, ys) = (x.select(Axis(0), &rows), y.select(Axis(0), &rows));
-            estimator.estimate(xs.view(), ys.view()).map(|e| e.nats())
-        })
-        .collect::<Result<_>>()?;
+    let replicates = replicates(estimator, x, y, n_resamples, seed, true, |rng| {
+        (0..n).map(|_| rng.random_range(0..n)).collect()
+    })?;
     let mut sorted = replicates.clone();
     sorted.sort_by(f64::total_cmp);
     let q = |p: f64| {
