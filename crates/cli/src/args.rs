@@ -237,7 +237,9 @@ pub struct EstimateArgs {
     #[arg(long, value_name = "FILE", requires = "per_unit")]
     pub csv: Option<PathBuf>,
     /// Test I(X;Y) > 0 against N surrogates of Y (0: no test); the p-value is
-    /// (1 + #surrogates ≥ estimate)/(N + 1). Needs --x and --y, not --z.
+    /// (1 + #surrogates ≥ estimate)/(N + 1). Needs --x and --y, not --z (or --method kt with
+    /// --labels; with --per-unit every unit is tested and the p-values are adjusted by
+    /// Benjamini–Hochberg).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub permutations: usize,
     /// How surrogates decouple Y from X: permutation (rows shuffled), circular:MIN (rotated by at
@@ -250,6 +252,10 @@ pub struct EstimateArgs {
     /// Coverage of the --bootstrap interval.
     #[arg(long, default_value_t = 0.95)]
     pub ci_level: f64,
+    /// With --per-unit --permutations: the false-discovery rate at which units are reported
+    /// significant (Benjamini–Hochberg q ≤ FDR).
+    #[arg(long, default_value_t = 0.05, value_name = "ALPHA")]
+    pub fdr: f64,
     /// Print the result as JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -3,7 +3,10 @@
 use anyhow::{Context, Result, bail};
 use infoscope_estimators::discrete::{Binned, PerUnitMi, PlugIn};
 use infoscope_estimators::gaussian::Gaussian;
-use infoscope_estimators::significance::{FromFn, Surrogate, bootstrap_ci, surrogate_test};
+use infoscope_estimators::kt::KtBootstrapCi;
+use infoscope_estimators::significance::{
+    BootstrapCi, FromFn, Surrogate, SurrogateTest, bootstrap_ci, surrogate_test,
+};
 use infoscope_estimators::{
     ConditionalMutualInformation, Entropy, Estimate, MutualInformation, Unit,
 };
@@ -159,22 +162,11 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     };
     emit(args, &output, |o| {
         print_table(&o.inputs, &o.estimate);
-        let u = unit.as_str();
         if let Some(t) = &o.significance {
-            println!(
-                "  {:<12} p = {:.4} ({} {:?} surrogates; null {:.6} ± {:.6} {u})",
-                "test", t.p_value, t.n_surrogates, t.surrogate, t.null_mean, t.null_std
-            );
+            t.print(unit);
         }
         if let Some(ci) = &o.interval {
-            println!(
-                "  {:<12} {:.0}% [{:.6}, {:.6}] {u} ({} bootstrap resamples)",
-                "interval",
-                100.0 * ci.level,
-                ci.lower,
-                ci.upper,
-                ci.n_resamples
-            );
+            ci.print(unit);
         }
     })
 }
@@ -193,51 +185,110 @@ fn uncertainty(
         bail!("--permutations and --bootstrap test I(X;Y): give --x and --y, without --z");
     };
     if !matches!(args.method, Method::Binned | Method::Gaussian | Method::Ksg) {
-        bail!("--permutations and --bootstrap need --method binned, gaussian or ksg");
+        bail!(
+            "--permutations and --bootstrap need --method binned, gaussian, ksg or kt (with \
+             --labels for --permutations)"
+        );
     }
     let (x, y) = (floats(x_in)?, floats(y_in)?);
-    let y_labels = args.method == Method::Binned && as_labels(args.y_kind, y_in);
-    let est =
-        FromFn(|x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>| mi_arrays(args, x, y, y_labels));
+    let (x, y) = (x.view(), y.view());
+    // The estimators themselves (not a wrapper), so surrogates reuse what they can.
+    match args.method {
+        Method::Gaussian => {
+            let g = Gaussian::params().ridge(args.ridge).check()?;
+            significance_of(&g, args, x, y, unit)
+        }
+        Method::Ksg => significance_of(&args.knn.ksg()?, args, x, y, unit),
+        _ if !(args.method == Method::Binned && as_labels(args.y_kind, y_in)) => {
+            significance_of(&binned_estimator(args)?, args, x, y, unit)
+        }
+        _ => {
+            let est = FromFn(|x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>| {
+                mi_arrays(args, x, y, true)
+            });
+            significance_of(&est, args, x, y, unit)
+        }
+    }
+}
+
+/// The surrogate test and bootstrap interval asked for, of one estimator.
+fn significance_of<E: MutualInformation + Sync>(
+    est: &E,
+    args: &EstimateArgs,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    unit: Unit,
+) -> Result<(Option<SignificanceOutput>, Option<IntervalOutput>)> {
     let seed = args.knn.seed;
     let significance = if args.permutations > 0 {
-        let t = surrogate_test(
-            &est,
-            x.view(),
-            y.view(),
-            args.surrogate,
-            args.permutations,
-            seed,
-        )?;
-        Some(SignificanceOutput {
+        let t = surrogate_test(est, x, y, args.surrogate, args.permutations, seed)?;
+        Some(SignificanceOutput::new(args, &t, unit))
+    } else {
+        None
+    };
+    let interval = if args.bootstrap > 0 {
+        let ci = bootstrap_ci(est, x, y, args.bootstrap, args.ci_level, seed)?;
+        Some(IntervalOutput::new(&ci, unit))
+    } else {
+        None
+    };
+    Ok((significance, interval))
+}
+
+impl SignificanceOutput {
+    fn new(args: &EstimateArgs, t: &SurrogateTest, unit: Unit) -> Self {
+        Self {
             surrogate: args.surrogate,
             n_surrogates: args.permutations,
             p_value: t.p_value,
             null_mean: unit.from_nats(t.null_mean),
             null_std: unit.from_nats(t.null_std),
-        })
-    } else {
-        None
-    };
-    let interval = if args.bootstrap > 0 {
-        let ci = bootstrap_ci(
-            &est,
-            x.view(),
-            y.view(),
-            args.bootstrap,
-            args.ci_level,
-            seed,
-        )?;
-        Some(IntervalOutput {
-            n_resamples: args.bootstrap,
-            level: args.ci_level,
+        }
+    }
+
+    fn print(&self, unit: Unit) {
+        println!(
+            "  {:<12} p = {:.4} ({} {:?} surrogates; null {:.6} ± {:.6} {})",
+            "test",
+            self.p_value,
+            self.n_surrogates,
+            self.surrogate,
+            self.null_mean,
+            self.null_std,
+            unit.as_str()
+        );
+    }
+}
+
+impl IntervalOutput {
+    fn new(ci: &BootstrapCi, unit: Unit) -> Self {
+        Self {
+            n_resamples: ci.replicates.len(),
+            level: ci.level,
             lower: unit.from_nats(ci.lower),
             upper: unit.from_nats(ci.upper),
-        })
-    } else {
-        None
-    };
-    Ok((significance, interval))
+        }
+    }
+
+    fn print(&self, unit: Unit) {
+        println!(
+            "  {:<12} {:.0}% [{:.6}, {:.6}] {} ({} bootstrap resamples)",
+            "interval",
+            100.0 * self.level,
+            self.lower,
+            self.upper,
+            unit.as_str(),
+            self.n_resamples
+        );
+    }
+}
+
+/// The binned estimator of the options.
+fn binned_estimator(args: &EstimateArgs) -> infoscope_estimators::Result<Binned> {
+    Binned::params()
+        .policy(args.bins)
+        .correction(args.correction.into())
+        .check()
 }
 
 /// I(X;Y) by the chosen method on arrays (Y as labels for the binned method when `y_labels`).
@@ -251,10 +302,7 @@ fn mi_arrays(
         Method::Gaussian => Gaussian::params().ridge(args.ridge).check()?.estimate(x, y),
         Method::Ksg => args.knn.ksg()?.estimate(x, y),
         _ => {
-            let est = Binned::params()
-                .policy(args.bins)
-                .correction(args.correction.into())
-                .check()?;
+            let est = binned_estimator(args)?;
             if !y_labels {
                 return est.estimate(x, y);
             }
@@ -387,6 +435,28 @@ pub struct PerUnitOutput {
     pub values: Vec<f64>,
     /// The full result in nats (values, plug-in values, occupied bins, label entropy, config).
     pub nats: PerUnitMi,
+    /// The surrogate test of every unit (`--permutations`), with Benjamini–Hochberg q-values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub significance: Option<PerUnitSignificance>,
+}
+
+/// `--per-unit --permutations`: p- and q-values per unit.
+#[derive(Debug, Serialize)]
+pub struct PerUnitSignificance {
+    /// How the surrogates were made.
+    pub surrogate: Surrogate,
+    /// Number of surrogates.
+    pub n_surrogates: usize,
+    /// `(1 + #surrogates ≥ estimate)/(N + 1)` per unit.
+    pub p_values: Vec<f64>,
+    /// Benjamini–Hochberg adjusted p-values per unit.
+    pub q_values: Vec<f64>,
+    /// The false-discovery rate of `significant`.
+    pub fdr: f64,
+    /// Units with `q ≤ fdr`.
+    pub significant: Vec<usize>,
+    /// Mean of each unit's null, in `unit`.
+    pub null_mean: Vec<f64>,
 }
 
 /// `--per-unit`: I(unit_j; labels) for every column of X.
@@ -402,17 +472,42 @@ fn per_unit(args: &EstimateArgs, inputs: &mut [Input], unit: Unit) -> Result<()>
     }
     x_in.info.used_as = "binned per unit".into();
     y_in.info.used_as = "labels".into();
-    let est = Binned::params()
-        .policy(args.bins)
-        .correction(args.correction.into())
-        .check()?;
+    if args.bootstrap > 0 {
+        bail!("--bootstrap is not available with --per-unit (use --permutations for a test)");
+    }
+    if !(args.fdr > 0.0 && args.fdr < 1.0) {
+        bail!("--fdr must lie in (0, 1), got {}", args.fdr);
+    }
+    let est = binned_estimator(args)?;
     let labels = symbols(y_in)?.column(0).to_owned();
-    let result = est.per_unit(floats(x_in)?.view(), labels.view())?;
+    let x = floats(x_in)?;
+    let (result, significance) = if args.permutations > 0 {
+        let t = est.per_unit_test(
+            x.view(),
+            labels.view(),
+            args.surrogate,
+            args.permutations,
+            args.knn.seed,
+        )?;
+        let significance = PerUnitSignificance {
+            surrogate: t.surrogate,
+            n_surrogates: t.n_surrogates,
+            significant: t.significant(args.fdr),
+            fdr: args.fdr,
+            null_mean: t.null_mean.iter().map(|&v| unit.from_nats(v)).collect(),
+            p_values: t.p_values,
+            q_values: t.q_values,
+        };
+        (t.mi, Some(significance))
+    } else {
+        (est.per_unit(x.view(), labels.view())?, None)
+    };
     let output = PerUnitOutput {
         inputs: inputs.iter().map(|i| i.info.clone()).collect(),
         unit,
         values: result.in_unit(unit),
         nats: result,
+        significance,
     };
     if let Some(path) = &args.csv {
         io::write_text(path, &per_unit_csv(&output))
@@ -423,15 +518,23 @@ fn per_unit(args: &EstimateArgs, inputs: &mut [Input], unit: Unit) -> Result<()>
 
 fn per_unit_csv(o: &PerUnitOutput) -> String {
     let u = o.unit.as_str();
-    let mut csv = format!("unit,mi_{u},plugin_mi_{u},occupied_bins,out_of_range\n");
+    let mut csv = format!("unit,mi_{u},plugin_mi_{u},occupied_bins,out_of_range");
+    if o.significance.is_some() {
+        csv.push_str(",p_value,q_value");
+    }
+    csv.push('\n');
     for j in 0..o.values.len() {
         csv.push_str(&format!(
-            "{j},{},{},{},{}\n",
+            "{j},{},{},{},{}",
             o.values[j],
             o.unit.from_nats(o.nats.plugin_values[j]),
             o.nats.occupied_bins[j],
             o.nats.out_of_range[j]
         ));
+        if let Some(t) = &o.significance {
+            csv.push_str(&format!(",{},{}", t.p_values[j], t.q_values[j]));
+        }
+        csv.push('\n');
     }
     csv
 }
@@ -456,11 +559,30 @@ fn print_per_unit(o: &PerUnitOutput) {
         o.nats.n_classes
     );
     println!("  {:<14} {mean:.6} {u}", "mean I(unit;Y)");
+    if let Some(t) = &o.significance {
+        println!(
+            "  {:<14} {} of {n} units at FDR {} ({} {:?} surrogates, Benjamini–Hochberg)",
+            "significant",
+            t.significant.len(),
+            t.fdr,
+            t.n_surrogates,
+            t.surrogate
+        );
+    }
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| o.values[b].total_cmp(&o.values[a]));
-    println!("  top units      unit  I(unit;Y) [{u}]");
+    match &o.significance {
+        Some(_) => println!("  top units      unit  I(unit;Y) [{u}]  p         q"),
+        None => println!("  top units      unit  I(unit;Y) [{u}]"),
+    }
     for &j in order.iter().take(10) {
-        println!("  {:<14} {j:>4}  {:.6}", "", o.values[j]);
+        match &o.significance {
+            Some(t) => println!(
+                "  {:<14} {j:>4}  {:.6}  {:<8.4}  {:.4}",
+                "", o.values[j], t.p_values[j], t.q_values[j]
+            ),
+            None => println!("  {:<14} {j:>4}  {:.6}", "", o.values[j]),
+        }
     }
 }
 
@@ -473,6 +595,21 @@ pub struct BoundsOutput {
     pub lower: infoscope_estimators::EstimateRecord,
     /// The Kullback–Leibler (upper) estimate.
     pub upper: infoscope_estimators::EstimateRecord,
+    /// Surrogate tests of I(T;Y) (`--permutations` with `--labels`), in the estimates' unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub significance: Option<BoundPair<SignificanceOutput>>,
+    /// Bootstrap intervals of both bounds (`--bootstrap`), in the estimates' unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<BoundPair<IntervalOutput>>,
+}
+
+/// One result for each of the two Kolchinsky–Tracey estimates.
+#[derive(Debug, Serialize)]
+pub struct BoundPair<T> {
+    /// Of the Bhattacharyya (lower) estimate.
+    pub lower: T,
+    /// Of the Kullback–Leibler (upper) estimate.
+    pub upper: T,
 }
 
 /// `--method kt`: Kolchinsky–Tracey bounds for T = X + N(0, σ²I).
@@ -486,7 +623,11 @@ fn kt(args: &EstimateArgs, mut inputs: Vec<Input>, unit: Unit) -> Result<()> {
     let est = infoscope_estimators::kt::KolchinskyTracey::new(v)?;
     let h = floats(&inputs[0])?;
     inputs[0].info.used_as = "noisy-layer means".into();
-    let bounds = match &args.labels {
+    if args.entropy && (args.permutations > 0 || args.bootstrap > 0) {
+        bail!("--permutations and --bootstrap apply to I(X;T) and I(T;Y), not to --entropy");
+    }
+    let seed = args.knn.seed;
+    let (bounds, significance, interval) = match &args.labels {
         Some(spec) => {
             if args.entropy {
                 bail!("--entropy and --labels cannot be combined");
@@ -498,18 +639,77 @@ fn kt(args: &EstimateArgs, mut inputs: Vec<Input>, unit: Unit) -> Result<()> {
                 bail!("--labels must be one column of integer labels");
             }
             inputs.push(y_in);
-            est.mi_label_bounds(h.view(), y.column(0), None)?
+            let (h, y) = (h.view(), y.column(0));
+            let significance = if args.permutations > 0 {
+                let t =
+                    est.label_surrogate_test(h, y, None, args.surrogate, args.permutations, seed)?;
+                Some(BoundPair {
+                    lower: SignificanceOutput::new(args, &t.lower, unit),
+                    upper: SignificanceOutput::new(args, &t.upper, unit),
+                })
+            } else {
+                None
+            };
+            let interval = if args.bootstrap > 0 {
+                let ci = est.label_bootstrap_ci(h, y, None, args.bootstrap, args.ci_level, seed)?;
+                Some(intervals(&ci, unit))
+            } else {
+                None
+            };
+            (est.mi_label_bounds(h, y, None)?, significance, interval)
         }
-        None if args.entropy => est.entropy_bounds(h.view(), None)?,
-        None => est.mi_input_bounds(h.view(), None)?,
+        None if args.entropy => (est.entropy_bounds(h.view(), None)?, None, None),
+        None => {
+            if args.permutations > 0 {
+                bail!(
+                    "--permutations with --method kt tests I(T;Y): give --labels (I(X;T) has \
+                     no second variable to shuffle)"
+                );
+            }
+            let interval = if args.bootstrap > 0 {
+                let ci =
+                    est.input_bootstrap_ci(h.view(), None, args.bootstrap, args.ci_level, seed)?;
+                Some(intervals(&ci, unit))
+            } else {
+                None
+            };
+            (est.mi_input_bounds(h.view(), None)?, None, interval)
+        }
     };
     let output = BoundsOutput {
         inputs: inputs.into_iter().map(|i| i.info).collect(),
         lower: bounds.lower.record(unit),
         upper: bounds.upper.record(unit),
+        significance,
+        interval,
     };
     emit(args, &output, |o| {
         print_table(&o.inputs, &o.lower);
+        print_extras(o, false, unit);
         print_table(&[], &o.upper);
+        print_extras(o, true, unit);
     })
+}
+
+/// Print one bound's test and interval, if any.
+fn print_extras(o: &BoundsOutput, upper: bool, unit: Unit) {
+    if let Some(t) = &o.significance {
+        t.get(upper).print(unit);
+    }
+    if let Some(ci) = &o.interval {
+        ci.get(upper).print(unit);
+    }
+}
+
+impl<T> BoundPair<T> {
+    fn get(&self, upper: bool) -> &T {
+        if upper { &self.upper } else { &self.lower }
+    }
+}
+
+fn intervals(ci: &KtBootstrapCi, unit: Unit) -> BoundPair<IntervalOutput> {
+    BoundPair {
+        lower: IntervalOutput::new(&ci.lower, unit),
+        upper: IntervalOutput::new(&ci.upper, unit),
+    }
 }

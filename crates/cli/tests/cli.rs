@@ -893,3 +893,136 @@ fn permutations_and_bootstrap_report_p_value_and_interval() {
     ]);
     assert!(err.contains("min_shift"), "{err}");
 }
+
+/// `--method kt` with `--permutations` and `--bootstrap`: both bounds get a p-value and an
+/// interval equal to the library's, in the chosen unit; without labels only the interval.
+#[test]
+fn kt_significance_and_intervals() {
+    use infoscope_estimators::kt::KolchinskyTracey;
+    use infoscope_estimators::significance::Surrogate;
+    let dir = tempfile::tempdir().unwrap();
+    let n = 120;
+    let labels = Array1::from_shape_fn(n, |i| (i % 3) as i64);
+    let h = Array2::from_shape_fn((n, 2), |(i, j)| {
+        (i % 3) as f64 + 0.3 * ((i * (j + 2)) as f64 * 0.77).sin()
+    });
+    let (hp, lp) = (dir.path().join("h.npy"), dir.path().join("l.npy"));
+    write_npy(&hp, &h).unwrap();
+    write_npy(&lp, &labels).unwrap();
+    let common = [
+        "estimate",
+        "--method",
+        "kt",
+        "--noise-var",
+        "0.1",
+        "--x",
+        p(&hp),
+    ];
+    let mut args = common.to_vec();
+    args.extend([
+        "--labels",
+        p(&lp),
+        "--permutations",
+        "19",
+        "--bootstrap",
+        "20",
+        "--ci-level",
+        "0.8",
+        "--seed",
+        "3",
+        "--unit",
+        "bits",
+        "--json",
+    ]);
+    let v = ok_json(&args);
+    let k = KolchinskyTracey::new(0.1).unwrap();
+    let t = k
+        .label_surrogate_test(h.view(), labels.view(), None, Surrogate::Permutation, 19, 3)
+        .unwrap();
+    let ci = k
+        .label_bootstrap_ci(h.view(), labels.view(), None, 20, 0.8, 3)
+        .unwrap();
+    let ln2 = std::f64::consts::LN_2;
+    for (name, test, interval) in [
+        ("lower", &t.lower, &ci.lower),
+        ("upper", &t.upper, &ci.upper),
+    ] {
+        let s = &v["significance"][name];
+        assert_eq!(s["p_value"].as_f64().unwrap(), test.p_value);
+        assert_eq!(test.p_value, 0.05, "{name}: the labels set the clusters");
+        let i = &v["interval"][name];
+        assert!((i["lower"].as_f64().unwrap() - interval.lower / ln2).abs() < 1e-12);
+        assert!((i["upper"].as_f64().unwrap() - interval.upper / ln2).abs() < 1e-12);
+    }
+    // I(X;T): a bootstrap interval, and a clear error for a permutation test.
+    let mut args = common.to_vec();
+    args.extend(["--bootstrap", "10", "--json"]);
+    let v = ok_json(&args);
+    assert!(v["interval"]["upper"]["lower"].is_number() && v["significance"].is_null());
+    let mut args = common.to_vec();
+    args.extend(["--permutations", "9"]);
+    assert!(fails(&args).contains("--labels"));
+    let mut args = common.to_vec();
+    args.extend(["--entropy", "--bootstrap", "9"]);
+    assert!(fails(&args).contains("--entropy"));
+}
+
+/// `--per-unit --permutations`: p- and q-values per unit in the JSON and the CSV, the
+/// informative unit found at the FDR, the noise units not.
+#[test]
+fn per_unit_permutation_test_with_fdr() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 400;
+    let labels = Array1::from_shape_fn(n, |i| (i % 4) as i64);
+    let hidden = Array2::from_shape_fn((n, 3), |(i, j)| match j {
+        0 => (i % 4) as f64,
+        1 => ((i as f64) * 0.917).sin(),
+        _ => ((i as f64) * 2.31).cos(),
+    });
+    let (hp, lp) = (dir.path().join("h.npy"), dir.path().join("l.npy"));
+    write_npy(&hp, &hidden).unwrap();
+    write_npy(&lp, &labels).unwrap();
+    let csv = dir.path().join("mi.csv");
+    let v = ok_json(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        p(&hp),
+        "--y",
+        p(&lp),
+        "--per-unit",
+        "--bins",
+        "unit-minmax:4",
+        "--permutations",
+        "49",
+        "--fdr",
+        "0.1",
+        "--csv",
+        p(&csv),
+        "--json",
+    ]);
+    let s = &v["significance"];
+    assert_eq!(s["p_values"][0].as_f64().unwrap(), 0.02);
+    assert_eq!(s["significant"], serde_json::json!([0]), "{s}");
+    assert_eq!(s["fdr"].as_f64().unwrap(), 0.1);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().ends_with(",p_value,q_value"));
+    assert_eq!(lines.count(), 3);
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "binned",
+        "--x",
+        p(&hp),
+        "--y",
+        p(&lp),
+        "--per-unit",
+        "--permutations",
+        "9",
+        "--fdr",
+        "1.5",
+    ]);
+    assert!(err.contains("--fdr"), "{err}");
+}

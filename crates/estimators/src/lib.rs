@@ -50,7 +50,7 @@ pub mod validate;
 
 pub use error::{EstimatorError, Result};
 pub use estimate::{Estimate, EstimateRecord, Nats, Quantity, SCHEMA_VERSION, Unit};
-pub use traits::{ConditionalMutualInformation, Entropy, MutualInformation};
+pub use traits::{ConditionalMutualInformation, Entropy, MutualInformation, ReorderedMi};
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use super::binning::BinPolicy;
 use super::entropy::BiasCorrection;
 use super::measures::{Vars, measure};
-use super::symbols::{ids_of_column, ids_of_rows};
+use super::symbols::{SymbolIds, ids_of_column, ids_of_rows};
 use crate::error::Result;
 use crate::estimate::{Estimate, Quantity};
-use crate::traits::{ConditionalMutualInformation, Entropy, MutualInformation};
+use crate::traits::{ConditionalMutualInformation, Entropy, MutualInformation, ReorderedMi};
 use crate::validate::{check_labels, check_matrix, check_same_rows};
 
 /// Unchecked parameters of [`Binned`].
@@ -172,6 +172,56 @@ impl MutualInformation for Binned {
     /// I(X;Y) with both `x` and `y` binned by the same policy.
     fn estimate(&self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<Estimate> {
         self.run(Quantity::MutualInformation, &[("x", x), ("y", y)])
+    }
+
+    /// Bins `x` and `y` once; each reordering only permutes Y's symbols and recounts the
+    /// joint (binning is per value, so it commutes with reordering rows).
+    fn prepare_reordering<'a>(
+        &'a self,
+        x: ArrayView2<'a, f64>,
+        y: ArrayView2<'a, f64>,
+    ) -> Result<Box<dyn ReorderedMi + 'a>> {
+        check_same_rows("x", x.nrows(), "y", y.nrows())?;
+        let symbols = |name: &'static str, a: ArrayView2<'_, f64>| -> Result<SymbolIds> {
+            check_matrix(name, a, 1)?;
+            Ok(ids_of_rows(
+                self.params.policy.apply_checked(a)?.symbols.view(),
+            ))
+        };
+        let (x_ids, y_ids) = (symbols("x", x)?, symbols("y", y)?);
+        Ok(Box::new(ReorderedSymbols {
+            binned: self,
+            x: x_ids,
+            y: y_ids,
+        }))
+    }
+}
+
+/// Binned symbols of X and Y kept for surrogate estimates.
+struct ReorderedSymbols<'a> {
+    binned: &'a Binned,
+    x: SymbolIds,
+    y: SymbolIds,
+}
+
+impl ReorderedMi for ReorderedSymbols<'_> {
+    fn mi_reordered(&self, order: &[usize]) -> Result<f64> {
+        check_same_rows("y", self.y.len(), "order", order.len())?;
+        let y = SymbolIds {
+            ids: order.iter().map(|&o| self.y.ids[o]).collect(),
+            n_symbols: self.y.n_symbols,
+        };
+        let vars = Vars {
+            named: vec![("x", &self.x), ("y", &y)],
+        };
+        let est = measure(
+            Quantity::MutualInformation,
+            &vars,
+            self.binned.params.correction,
+            "binned",
+            serde_json::Value::Null,
+        );
+        Ok(est.nats())
     }
 }
 

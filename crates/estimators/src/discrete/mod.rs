@@ -16,6 +16,7 @@ mod binning;
 mod entropy;
 mod measures;
 mod per_unit;
+mod per_unit_test;
 mod plugin;
 pub mod symbols;
 
@@ -23,4 +24,5 @@ pub use binned::{Binned, BinnedParams};
 pub use binning::{BinPolicy, BinnedData};
 pub use entropy::{BiasCorrection, jackknife_entropy, plugin_entropy};
 pub use per_unit::PerUnitMi;
+pub use per_unit_test::PerUnitTest;
 pub use plugin::{PlugIn, PlugInParams};

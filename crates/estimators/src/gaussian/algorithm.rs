@@ -10,9 +10,10 @@ use ndarray::ArrayView2;
 use super::covariance::joint_covariance;
 use super::hyperparams::Gaussian;
 use super::logdet::{Block, add_ridge, block_logdets, principal_submatrix};
+use super::reorder::ReorderedCovariance;
 use crate::error::Result;
 use crate::estimate::{Estimate, Quantity};
-use crate::traits::{ConditionalMutualInformation, Entropy, MutualInformation};
+use crate::traits::{ConditionalMutualInformation, Entropy, MutualInformation, ReorderedMi};
 use crate::validate::{check_matrix, check_no_constant_column, check_same_rows};
 
 /// The method name recorded in every [`Estimate`].
@@ -221,6 +222,16 @@ impl MutualInformation for Gaussian {
         let n = self.check_samples(&[("x", x), ("y", y)])?;
         let cov = joint_covariance(&[x, y]);
         self.mi_core(cov, x.ncols(), y.ncols(), Source::Samples(n))
+    }
+
+    /// Keeps the covariance blocks of X and of Y; each reordering forms only the cross block.
+    fn prepare_reordering<'a>(
+        &'a self,
+        x: ArrayView2<'a, f64>,
+        y: ArrayView2<'a, f64>,
+    ) -> Result<Box<dyn ReorderedMi + 'a>> {
+        self.check_samples(&[("x", x), ("y", y)])?;
+        Ok(Box::new(ReorderedCovariance::new(self, x, y)))
     }
 }
 

@@ -69,5 +69,6 @@ mod covariance;
 mod from_cov;
 mod hyperparams;
 mod logdet;
+mod reorder;
 
 pub use hyperparams::{Gaussian, GaussianParams};

@@ -5,11 +5,12 @@ use ndarray::{Array2, ArrayView2, Axis, concatenate};
 use serde::{Deserialize, Serialize};
 
 use super::prepare::{Noise, prepare, stream};
+use super::reorder::{Marginal, ReorderedKsg};
 use super::{NeighborIndex, SearchMethod, check_k_window};
 use crate::error::{EstimatorError, Result, ensure_param};
 use crate::estimate::{Estimate, Quantity};
 use crate::special::digamma;
-use crate::traits::{ConditionalMutualInformation, MutualInformation};
+use crate::traits::{ConditionalMutualInformation, MutualInformation, ReorderedMi, Rerun};
 use crate::validate::{check_matrix, check_same_rows};
 
 /// The smallest positive `f64`. For a distance `d ≥ 0`, `d < ZERO_RADIUS` holds exactly when
@@ -297,22 +298,28 @@ impl Ksg {
         if !self.params.normalize && self.params.noise == Noise::None {
             let xi = NeighborIndex::new(x, search)?;
             let yi = NeighborIndex::new(y, search)?;
-            return self.mi_core(x, y, &xi, &yi, &psi_table(x.nrows()));
+            return self.mi_core(x, y, &xi, Marginal::Direct(&yi), &psi_table(x.nrows()));
         }
         let p = self.prepare_all(&[x, y]);
         let xi = NeighborIndex::new(p[0].view(), search)?;
         let yi = NeighborIndex::new(p[1].view(), search)?;
-        self.mi_core(p[0].view(), p[1].view(), &xi, &yi, &psi_table(x.nrows()))
+        self.mi_core(
+            p[0].view(),
+            p[1].view(),
+            &xi,
+            Marginal::Direct(&yi),
+            &psi_table(x.nrows()),
+        )
     }
 
     /// MI locals from prepared, validated variables and their marginal indices (shared by the
-    /// batch entry points); `psi[m] = ψ(m)` for `m ≤ n` ([`psi_table`]).
+    /// batch and surrogate entry points); `psi[m] = ψ(m)` for `m ≤ n` ([`psi_table`]).
     pub(crate) fn mi_core(
         &self,
         x: ArrayView2<'_, f64>,
         y: ArrayView2<'_, f64>,
         xi: &NeighborIndex,
-        yi: &NeighborIndex,
+        yi: Marginal<'_>,
         psi: &[f64],
     ) -> Result<Locals> {
         let (k, w, n) = (self.params.k, self.params.theiler, x.nrows());
@@ -496,6 +503,24 @@ impl MutualInformation for Ksg {
     fn estimate(&self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<Estimate> {
         let locals = self.mi_locals(x, y)?;
         Ok(self.finish(&locals, Quantity::MutualInformation))
+    }
+
+    /// Keeps X's and Y's neighbour indices; each reordering builds only the joint index. With
+    /// added noise (which is drawn per row) every reordering re-runs the estimator.
+    fn prepare_reordering<'a>(
+        &'a self,
+        x: ArrayView2<'a, f64>,
+        y: ArrayView2<'a, f64>,
+    ) -> Result<Box<dyn ReorderedMi + 'a>> {
+        self.check_inputs(&[("x", x), ("y", y)])?;
+        match ReorderedKsg::new(self, x, y)? {
+            Some(prepared) => Ok(Box::new(prepared)),
+            None => Ok(Box::new(Rerun {
+                estimator: self,
+                x,
+                y,
+            })),
+        }
     }
 }
 

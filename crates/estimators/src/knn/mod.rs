@@ -46,6 +46,7 @@ mod kl;
 mod ksg;
 mod pairwise;
 mod prepare;
+mod reorder;
 pub mod sorted;
 
 pub use index::{KthNeighbors, NearestNeighbors, NeighborIndex};

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::ksg::Ksg;
+use super::reorder::Marginal;
 use super::{NeighborIndex, SearchMethod};
 use crate::error::Result;
 use crate::estimate::Unit;
@@ -125,7 +126,7 @@ impl Ksg {
             .map(|&(i, j)| {
                 let x = a.slice(s![.., i..=i]);
                 let y = b.slice(s![.., j..=j]);
-                let locals = self.mi_core(x, y, &ia[i], &ib[j], &psi)?;
+                let locals = self.mi_core(x, y, &ia[i], Marginal::Direct(&ib[j]), &psi)?;
                 let n = locals.values.len() as f64;
                 Ok((i, j, locals.mean(), locals.zeros as f64 / n))
             })

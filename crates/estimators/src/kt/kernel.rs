@@ -66,6 +66,24 @@ pub(crate) fn log_kernel_means(
     variances: &[f64],
     tile: usize,
 ) -> Vec<f64> {
+    let one_group = vec![0_u32; h.nrows()];
+    grouped_log_kernel_sums(h, c, variances, tile, &[&one_group])
+        .pop()
+        .unwrap_or_default()
+}
+
+/// For each grouping `g` (a group id per row) and each `v` in `variances`,
+/// $G_g(v) = \sum_i c_i \ln \sum_{j : g_j = g_i} c_j e^{-\lVert h_i - h_j\rVert^2 / (2v)}$
+/// (rows with `c_i = 0` are left out): `result[g][k]`. One pass over the Gram tiles serves
+/// every grouping, so class-conditional terms for many relabelings (surrogates) cost one
+/// distance computation. With a single group, `G = L`.
+pub(crate) fn grouped_log_kernel_sums(
+    h: ArrayView2<'_, f64>,
+    c: &[f64],
+    variances: &[f64],
+    tile: usize,
+    groupings: &[&[u32]],
+) -> Vec<Vec<f64>> {
     let (n, d) = h.dim();
     let flat = crate::knn::to_row_major(h);
     let sq: Vec<f64> = flat
@@ -75,15 +93,18 @@ pub(crate) fn log_kernel_means(
         .collect();
     let tile = tile.max(1);
     let scales: Vec<f64> = variances.iter().map(|v| -0.5 / v).collect();
+    let quartic = scales.len() == 2 && scales[0] == 4.0 * scales[1];
     let row_tiles: Vec<usize> = (0..n).step_by(tile).collect();
-    // sums[k][i]: the inner sum of row i for variance k, gathered per row tile.
-    let per_tile: Vec<Vec<Vec<f64>>> = row_tiles
+    // per_tile[t][g][k][r]: the inner sum of row i0 + r of tile t, grouping g, variance k.
+    let per_tile: Vec<Vec<Vec<Vec<f64>>>> = row_tiles
         .par_iter()
         .map(|&i0| {
             let i1 = (i0 + tile).min(n);
-            let rows = MatRef::from_row_major_slice(&flat[i0 * d..i1 * d], i1 - i0, d);
-            let mut sums = vec![vec![0.0; i1 - i0]; scales.len()];
-            let mut gram = Mat::<f64>::zeros(i1 - i0, tile.min(n));
+            let m = i1 - i0;
+            let rows = MatRef::from_row_major_slice(&flat[i0 * d..i1 * d], m, d);
+            let mut sums = vec![vec![vec![0.0; m]; scales.len()]; groupings.len()];
+            let mut kernel = vec![vec![0.0; m]; scales.len()];
+            let mut gram = Mat::<f64>::zeros(m, tile.min(n));
             for j0 in (0..n).step_by(tile) {
                 let j1 = (j0 + tile).min(n);
                 let cols = MatRef::from_row_major_slice(&flat[j0 * d..j1 * d], j1 - j0, d);
@@ -95,10 +116,8 @@ pub(crate) fn log_kernel_means(
                     1.0,
                     Par::Seq,
                 );
-                let quartic = scales.len() == 2 && scales[0] == 4.0 * scales[1];
                 for (col, j) in (j0..j1).enumerate() {
-                    let g = &gram.col_as_slice(col)[..i1 - i0];
-                    let cj = c[j];
+                    let g = &gram.col_as_slice(col)[..m];
                     for (r, &gij) in g.iter().enumerate() {
                         let i = i0 + r;
                         let d2 = if i == j {
@@ -110,11 +129,22 @@ pub(crate) fn log_kernel_means(
                             // exp(−d²/(2v)) = exp(−d²/(8v))⁴: one exp for both bounds.
                             let e4 = exp_nonpositive(scales[1] * d2);
                             let e2 = e4 * e4;
-                            sums[0][r] += cj * (e2 * e2);
-                            sums[1][r] += cj * e4;
+                            kernel[0][r] = e2 * e2;
+                            kernel[1][r] = e4;
                         } else {
                             for (k, &sc) in scales.iter().enumerate() {
-                                sums[k][r] += cj * exp_nonpositive(sc * d2);
+                                kernel[k][r] = exp_nonpositive(sc * d2);
+                            }
+                        }
+                    }
+                    let cj = c[j];
+                    for (grouping, sums) in groupings.iter().zip(sums.iter_mut()) {
+                        let gj = grouping[j];
+                        let gi = &grouping[i0..i1];
+                        for (sums, kernel) in sums.iter_mut().zip(&kernel) {
+                            for ((s, &kv), &g) in sums.iter_mut().zip(kernel).zip(gi) {
+                                let w = if g == gj { cj } else { 0.0 };
+                                *s += w * kv;
                             }
                         }
                     }
@@ -123,15 +153,22 @@ pub(crate) fn log_kernel_means(
             sums
         })
         .collect();
-    (0..scales.len())
-        .map(|k| {
-            let mut total = 0.0;
-            for (t, &i0) in row_tiles.iter().enumerate() {
-                for (r, &s) in per_tile[t][k].iter().enumerate() {
-                    total += c[i0 + r] * s.ln();
-                }
-            }
-            total
+    (0..groupings.len())
+        .map(|g| {
+            (0..scales.len())
+                .map(|k| {
+                    let mut total = 0.0;
+                    for (t, &i0) in row_tiles.iter().enumerate() {
+                        for (r, &s) in per_tile[t][g][k].iter().enumerate() {
+                            let ci = c[i0 + r];
+                            if ci > 0.0 {
+                                total += ci * s.ln();
+                            }
+                        }
+                    }
+                    total
+                })
+                .collect()
         })
         .collect()
 }

@@ -19,18 +19,19 @@
 
 pub mod kernel;
 mod mixture;
+mod significance;
 
-use std::collections::BTreeMap;
-
-use ndarray::{ArrayView1, ArrayView2, Axis};
+use ndarray::{ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use crate::discrete::symbols::{SymbolIds, ids_of_column};
 use crate::error::{EstimatorError, Result, ensure_param};
 use crate::estimate::{Estimate, Quantity};
 use crate::validate::{check_matrix, check_same_rows};
 
 pub use kernel::DEFAULT_TILE;
 pub use mixture::{MixtureEntropyBounds, mixture_entropy_bounds};
+pub use significance::{KtBootstrapCi, KtSurrogateTest};
 
 /// Parameters of [`KolchinskyTracey`].
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -131,39 +132,66 @@ impl KolchinskyTracey {
         y: ArrayView1<'_, i64>,
         weights: Option<ArrayView1<'_, f64>>,
     ) -> Result<KtBounds> {
+        let (c, groups) = self.checked_labels(h, y, weights)?;
+        let [lower, upper] = self.label_values(h, &c, std::slice::from_ref(&groups.ids))[0];
+        Ok(self.label_bounds(lower, upper, groups.n_symbols, h.dim()))
+    }
+
+    /// Validate `h`, `y` and the weights; the normalised weights and the labels as dense ids.
+    fn checked_labels(
+        &self,
+        h: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, i64>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Result<(Vec<f64>, SymbolIds)> {
         check_same_rows("h", h.nrows(), "y", y.len())?;
-        let (c, [all_kl, all_bd]) = self.checked_log_means(h, weights)?;
-        let mut classes: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
-        for (i, &label) in y.iter().enumerate() {
-            classes.entry(label).or_default().push(i);
-        }
-        let (mut cond_kl, mut cond_bd) = (0.0, 0.0);
-        for idx in classes.values() {
-            let p: f64 = idx.iter().map(|&i| c[i]).sum();
-            if p == 0.0 {
-                continue;
+        check_matrix("h", h, 1)?;
+        let c = normalised_weights(weights, h.nrows())?;
+        Ok((c, ids_of_column(y.iter().copied())))
+    }
+
+    /// `[lower, upper]` of I(T;Y) for each labeling of the rows (dense ids): with
+    /// $G_y(v) = \sum_i c_i \ln \sum_{j: y_j = y_i} c_j K_v(i, j)$ and
+    /// $p_y = \sum_{i: y_i = y} c_i$, the class-weighted term is
+    /// $\sum_y p_y L_y(v) = G_y(v) - \sum_y p_y \ln p_y$, and the bound is that minus $L(v)$.
+    /// Labelings are evaluated [`LABELINGS_PER_PASS`] at a time, each pass one sweep over the
+    /// pairwise distances; a labeling's value does not depend on its batch.
+    fn label_values(
+        &self,
+        h: ArrayView2<'_, f64>,
+        c: &[f64],
+        labelings: &[Vec<u32>],
+    ) -> Vec<[f64; 2]> {
+        let v = self.params.noise_var;
+        let vs = [v, 4.0 * v];
+        let [l_kl, l_bd] = self.log_means(h, c);
+        let mut out = Vec::with_capacity(labelings.len());
+        for batch in labelings.chunks(LABELINGS_PER_PASS) {
+            let refs: Vec<&[u32]> = batch.iter().map(Vec::as_slice).collect();
+            let sums = kernel::grouped_log_kernel_sums(h, c, &vs, self.params.tile, &refs);
+            for (labels, g) in batch.iter().zip(sums) {
+                let mass = class_entropy(labels, c);
+                out.push([g[1] + mass - l_bd, g[0] + mass - l_kl]);
             }
-            let sub = h.select(Axis(0), idx);
-            let cy: Vec<f64> = idx.iter().map(|&i| c[i] / p).collect();
-            let [kl, bd] = self.log_means(sub.view(), &cy);
-            cond_kl += p * kl;
-            cond_bd += p * bd;
         }
-        let mut b = self.bounds(
-            Quantity::MutualInformation,
-            cond_bd - all_bd,
-            cond_kl - all_kl,
-            h.dim(),
-        );
-        b.upper = b
-            .upper
-            .with_diagnostic("classes", classes.len())
-            .with_warning(
-                "the KL estimate of I(T;Y) is a difference of two upper bounds, not itself a \
+        out
+    }
+
+    /// The two I(T;Y) estimates as [`KtBounds`], with the diagnostics and the caveat.
+    fn label_bounds(
+        &self,
+        lower: f64,
+        upper: f64,
+        classes: usize,
+        dim: (usize, usize),
+    ) -> KtBounds {
+        let mut b = self.bounds(Quantity::MutualInformation, lower, upper, dim);
+        b.upper = b.upper.with_diagnostic("classes", classes).with_warning(
+            "the KL estimate of I(T;Y) is a difference of two upper bounds, not itself a \
              guaranteed upper bound (Kolchinsky & Tracey; ibsgd calls it \"upper\")",
-            );
-        b.lower = b.lower.with_diagnostic("classes", classes.len());
-        Ok(b)
+        );
+        b.lower = b.lower.with_diagnostic("classes", classes);
+        b
     }
 
     /// Validate `h` and the weights; the normalised weights and `[L(σ²), L(4σ²)]`.
@@ -251,6 +279,23 @@ pub fn noise_sweep(
             upper: -pair[0],
         })
         .collect())
+}
+
+/// Labelings of I(T;Y) evaluated per sweep over the pairwise distances (surrogates come in
+/// batches of this size; memory per row tile grows with it).
+const LABELINGS_PER_PASS: usize = 32;
+
+/// $-\sum_y p_y \ln p_y$ with $p_y = \sum_{i: y_i = y} c_i$ (classes of zero weight add 0).
+fn class_entropy(labels: &[u32], c: &[f64]) -> f64 {
+    let classes = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+    let mut p = vec![0.0; classes];
+    for (&l, &ci) in labels.iter().zip(c) {
+        p[l as usize] += ci;
+    }
+    -p.iter()
+        .filter(|&&q| q > 0.0)
+        .map(|q| q * q.ln())
+        .sum::<f64>()
 }
 
 /// Weights normalised to sum 1 (uniform when absent).

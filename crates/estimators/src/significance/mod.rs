@@ -10,6 +10,14 @@
 //! $(1 + \#\{\text{null} \ge \text{observed}\}) / (n + 1)$, never 0. [`bootstrap_ci`] resamples
 //! rows with replacement. Surrogate `s` draws from its own stream, seeded from `(seed, s)`, and
 //! surrogates run in parallel, so results do not depend on the thread count.
+//!
+//! Surrogates go through [`MutualInformation::prepare_reordering`], so an estimator keeps what
+//! a reordering of Y cannot change (binned symbols, covariance blocks, KSG's marginal indices)
+//! and recomputes only the rest; [`surrogate_orders`] gives the row orders used. Batches:
+//! [`crate::discrete::Binned::per_unit_test`] tests every unit of a layer with
+//! Benjamini–Hochberg q-values, and [`crate::kt::KolchinskyTracey::label_surrogate_test`] tests
+//! both Kolchinsky–Tracey I(T;Y) estimates on one pass over the pairwise distances per 32
+//! relabelings.
 
 use ndarray::{Array2, ArrayView2, Axis};
 use rand::seq::SliceRandom;
@@ -88,12 +96,16 @@ where
 }
 
 /// The random stream of surrogate or resample `s` under `seed`.
-fn stream(seed: u64, s: usize) -> Xoshiro256PlusPlus {
+pub(crate) fn stream(seed: u64, s: usize) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(seed ^ (s as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
 /// The row order of one surrogate of an `n`-row Y.
-fn surrogate_order(kind: Surrogate, n: usize, rng: &mut Xoshiro256PlusPlus) -> Vec<usize> {
+pub(crate) fn surrogate_order(
+    kind: Surrogate,
+    n: usize,
+    rng: &mut Xoshiro256PlusPlus,
+) -> Vec<usize> {
     match kind {
         Surrogate::Permutation => {
             let mut p: Vec<usize> = (0..n).collect();
@@ -115,7 +127,13 @@ fn surrogate_order(kind: Surrogate, n: usize, rng: &mut Xoshiro256PlusPlus) -> V
     }
 }
 
-fn check_surrogate(kind: Surrogate, n: usize) -> Result<()> {
+/// Refuse a surrogate that does not fit `n` rows, or a count of 0.
+pub(crate) fn check_surrogate(kind: Surrogate, n: usize, count: usize) -> Result<()> {
+    ensure_param!(
+        count >= 1,
+        "n_surrogates",
+        "at least one surrogate is needed"
+    );
     match kind {
         Surrogate::Permutation => Ok(()),
         Surrogate::CircularShift { min_shift } => {
@@ -138,33 +156,84 @@ fn check_surrogate(kind: Surrogate, n: usize) -> Result<()> {
     }
 }
 
-/// The estimate on `count` reorderings of the rows, in parallel: replicate `s` takes the rows
-/// `rows(stream(seed, s))` of Y (and of X too when `of_x`).
-fn replicates<E: MutualInformation + Sync>(
+/// The estimate on `count` resamplings of the rows, in parallel: replicate `s` takes the rows
+/// `rows(stream(seed, s))` of X and Y.
+fn resampled<E: MutualInformation + Sync>(
     estimator: &E,
     x: ArrayView2<'_, f64>,
     y: ArrayView2<'_, f64>,
     count: usize,
     seed: u64,
-    of_x: bool,
     rows: impl Fn(&mut Xoshiro256PlusPlus) -> Vec<usize> + Sync,
 ) -> Result<Vec<f64>> {
     (0..count)
         .into_par_iter()
         .map(|s| {
             let order = rows(&mut stream(seed, s));
+            let xs: Array2<f64> = x.select(Axis(0), &order);
             let ys: Array2<f64> = y.select(Axis(0), &order);
-            let e = if of_x {
-                estimator.estimate(x.select(Axis(0), &order).view(), ys.view())
-            } else {
-                estimator.estimate(x, ys.view())
-            };
-            e.map(|e| e.nats())
+            Ok(estimator.estimate(xs.view(), ys.view())?.nats())
         })
         .collect()
 }
 
-fn mean_std(v: &[f64]) -> (f64, f64) {
+/// The null distribution: the estimate on `count` surrogates of Y, in parallel, through what
+/// the estimator can reuse across reorderings ([`MutualInformation::prepare_reordering`]).
+fn surrogate_null<E: MutualInformation + Sync>(
+    estimator: &E,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView2<'_, f64>,
+    kind: Surrogate,
+    count: usize,
+    seed: u64,
+) -> Result<Vec<f64>> {
+    let prepared = estimator.prepare_reordering(x, y)?;
+    let n = x.nrows();
+    (0..count)
+        .into_par_iter()
+        .map(|s| prepared.mi_reordered(&surrogate_order(kind, n, &mut stream(seed, s))))
+        .collect()
+}
+
+/// The row orders of the surrogates that [`surrogate_test`] (and
+/// [`crate::kt::KolchinskyTracey::label_surrogate_test`]) use for these arguments: surrogate
+/// `s` takes row `orders[s][i]` of Y as its row `i`. For checking a test or reproducing its
+/// null with another estimator.
+///
+/// # Errors
+/// [`EstimatorError::InvalidParameter`] as for [`surrogate_test`].
+pub fn surrogate_orders(
+    kind: Surrogate,
+    n: usize,
+    n_surrogates: usize,
+    seed: u64,
+) -> Result<Vec<Vec<usize>>> {
+    check_surrogate(kind, n, n_surrogates)?;
+    Ok((0..n_surrogates)
+        .map(|s| surrogate_order(kind, n, &mut stream(seed, s)))
+        .collect())
+}
+
+/// `(1 + #{null ≥ observed}) / (N + 1)`.
+pub(crate) fn p_value(null: &[f64], observed: f64) -> f64 {
+    let exceed = null.iter().filter(|&&v| v >= observed).count();
+    (1 + exceed) as f64 / (null.len() + 1) as f64
+}
+
+/// A surrogate test's summary from the observed estimate and its null distribution.
+pub(crate) fn summarise(estimate: Estimate, null: Vec<f64>) -> SurrogateTest {
+    let (null_mean, null_std) = mean_std(&null);
+    SurrogateTest {
+        p_value: p_value(&null, estimate.nats()),
+        estimate,
+        null,
+        null_mean,
+        null_std,
+    }
+}
+
+/// Mean and sample standard deviation.
+pub(crate) fn mean_std(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
     let mean = v.iter().sum::<f64>() / n;
     let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
@@ -186,28 +255,11 @@ pub fn surrogate_test<E: MutualInformation + Sync>(
     n_surrogates: usize,
     seed: u64,
 ) -> Result<SurrogateTest> {
-    ensure_param!(
-        n_surrogates >= 1,
-        "n_surrogates",
-        "at least one surrogate is needed"
-    );
     check_same_rows("x", x.nrows(), "y", y.nrows())?;
-    let n = x.nrows();
-    check_surrogate(kind, n)?;
+    check_surrogate(kind, x.nrows(), n_surrogates)?;
     let estimate = estimator.estimate(x, y)?;
-    let null = replicates(estimator, x, y, n_surrogates, seed, false, |rng| {
-        surrogate_order(kind, n, rng)
-    })?;
-    let observed = estimate.nats();
-    let exceed = null.iter().filter(|&&v| v >= observed).count();
-    let (null_mean, null_std) = mean_std(&null);
-    Ok(SurrogateTest {
-        estimate,
-        p_value: (1 + exceed) as f64 / (n_surrogates + 1) as f64,
-        null,
-        null_mean,
-        null_std,
-    })
+    let null = surrogate_null(estimator, x, y, kind, n_surrogates, seed)?;
+    Ok(summarise(estimate, null))
 }
 
 /// Bootstrap percentile interval of I(X;Y): `n_resamples` resamples of the rows with
@@ -226,6 +278,16 @@ pub fn bootstrap_ci<E: MutualInformation + Sync>(
     level: f64,
     seed: u64,
 ) -> Result<BootstrapCi> {
+    check_bootstrap(n_resamples, level)?;
+    check_same_rows("x", x.nrows(), "y", y.nrows())?;
+    let n = x.nrows();
+    let estimate = estimator.estimate(x, y)?;
+    let replicates = resampled(estimator, x, y, n_resamples, seed, |rng| resample(rng, n))?;
+    Ok(percentile_ci(estimate, replicates, level))
+}
+
+/// Refuse fewer than two resamples or a level outside (0, 1).
+pub(crate) fn check_bootstrap(n_resamples: usize, level: f64) -> Result<()> {
     ensure_param!(
         n_resamples >= 2,
         "n_resamples",
@@ -236,12 +298,17 @@ pub fn bootstrap_ci<E: MutualInformation + Sync>(
         "level",
         "the confidence level must lie in (0, 1), got {level}"
     );
-    check_same_rows("x", x.nrows(), "y", y.nrows())?;
-    let n = x.nrows();
-    let estimate = estimator.estimate(x, y)?;
-    let replicates = replicates(estimator, x, y, n_resamples, seed, true, |rng| {
-        (0..n).map(|_| rng.random_range(0..n)).collect()
-    })?;
+    Ok(())
+}
+
+/// `n` row indices drawn with replacement.
+pub(crate) fn resample(rng: &mut Xoshiro256PlusPlus, n: usize) -> Vec<usize> {
+    (0..n).map(|_| rng.random_range(0..n)).collect()
+}
+
+/// The percentile interval of `replicates` at `level` (linear interpolation between order
+/// statistics).
+pub(crate) fn percentile_ci(estimate: Estimate, replicates: Vec<f64>, level: f64) -> BootstrapCi {
     let mut sorted = replicates.clone();
     sorted.sort_by(f64::total_cmp);
     let q = |p: f64| {
@@ -249,13 +316,13 @@ pub fn bootstrap_ci<E: MutualInformation + Sync>(
         let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
         sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
     };
-    Ok(BootstrapCi {
+    BootstrapCi {
         estimate,
         lower: q((1.0 - level) / 2.0),
         upper: q((1.0 + level) / 2.0),
         level,
         replicates,
-    })
+    }
 }
 
 /// Benjamini–Hochberg step-up procedure: the adjusted p-values (q-values, monotone, ≤ 1), in

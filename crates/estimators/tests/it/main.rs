@@ -12,4 +12,6 @@ mod ksg_batch;
 mod ksg_oracle;
 mod ksg_ties;
 mod kt;
+mod kt_significance;
 mod significance;
+mod surrogate_reuse;

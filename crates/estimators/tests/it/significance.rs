@@ -168,3 +168,50 @@ fn bad_arguments_are_refused() {
         EstimatorError::ShapeMismatch { .. }
     ));
 }
+
+/// A layer of 10 units that follow a 3-class label and 30 that do not: every informative unit
+/// has p = 1/(N+1) and is found at FDR 0.05; the p-values are those of the per-unit estimates
+/// on the published surrogate orders; the estimates are those of `per_unit`.
+#[test]
+fn per_unit_test_finds_the_informative_units() {
+    use infoscope_estimators::discrete::{BinPolicy, Binned};
+    use infoscope_estimators::significance::surrogate_orders;
+    let n = 300;
+    let y = crate::common::labels(31, n, 3);
+    let noise = crate::common::normals(32, n, 40);
+    let x = ndarray::Array2::from_shape_fn((n, 40), |(i, j)| {
+        if j < 10 {
+            y[i] as f64 + 0.5 * noise[[i, j]]
+        } else {
+            noise[[i, j]]
+        }
+    });
+    let b = Binned::params()
+        .policy(BinPolicy::PerUnitMinMax { n_bins: 6 })
+        .check()
+        .unwrap();
+    let t = b
+        .per_unit_test(x.view(), y.view(), Surrogate::Permutation, 99, 5)
+        .unwrap();
+    assert_eq!(t.mi, b.per_unit(x.view(), y.view()).unwrap());
+    let found = t.significant(0.05);
+    assert!(
+        (0..10).all(|j| t.p_values[j] == 0.01 && found.contains(&j)),
+        "{found:?}"
+    );
+    assert!(found.len() <= 12, "{} units found", found.len());
+    assert_eq!(t.q_values, benjamini_hochberg(&t.p_values).unwrap());
+    let orders = surrogate_orders(Surrogate::Permutation, n, 99, 5).unwrap();
+    for j in [0, 20, 39] {
+        let exceed = orders
+            .iter()
+            .filter(|o| {
+                let null = b
+                    .per_unit(x.view(), y.select(ndarray::Axis(0), o).view())
+                    .unwrap();
+                null.values[j] >= t.mi.values[j]
+            })
+            .count();
+        assert_eq!(t.p_values[j], (1 + exceed) as f64 / 100.0, "unit {j}");
+    }
+}
