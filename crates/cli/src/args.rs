@@ -29,6 +29,11 @@ pub enum Command {
     /// Generate correlated Gaussian data with a known MI, write it as .npy, and estimate it
     /// with every method (the built-in demo).
     Demo(DemoArgs),
+    /// Train a network on a Go-family task: a leaky RNN by BPTT and Adam, or a reservoir's
+    /// readout by ridge regression.
+    Train(crate::network::TrainArgs),
+    /// Run a trained network on a batch of trials and write the recording (.npz + .json).
+    Record(crate::network::RecordArgs),
 }
 
 /// The estimation methods of the CLI.

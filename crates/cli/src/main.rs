@@ -5,6 +5,7 @@
 mod args;
 mod demo;
 mod estimate;
+mod network;
 mod pairwise;
 mod report;
 
@@ -31,6 +32,8 @@ fn main() -> ExitCode {
         Command::Estimate(args) => estimate::run(&args),
         Command::Pairwise(args) => pairwise::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Train(args) => network::train(&args),
+        Command::Record(args) => network::record(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

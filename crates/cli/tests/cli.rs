@@ -1026,3 +1026,105 @@ fn per_unit_permutation_test_with_fdr() {
     ]);
     assert!(err.contains("--fdr"), "{err}");
 }
+
+/// `infoscope train` (both models) and `infoscope record`: the run directory, the recording's
+/// layout and sidecar, and errors for a missing model.
+#[test]
+fn train_and_record_both_models() {
+    use infoscope_nets::record::Recording;
+    let dir = tempfile::tempdir().unwrap();
+    let rnn = dir.path().join("rnn");
+    let out = infoscope(&[
+        "train",
+        "--hidden",
+        "32",
+        "--batch-size",
+        "16",
+        "--max-steps",
+        "60",
+        "--log-every",
+        "20",
+        "--target",
+        "1.0",
+        "--seed",
+        "2",
+        "--out",
+        p(&rnn),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("leaky RNN: 32 softplus units"), "{text}");
+    let log: Value =
+        serde_json::from_str(&std::fs::read_to_string(rnn.join("log.json")).unwrap()).unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 3);
+    assert_eq!(log[2]["step"], 60);
+    assert!(log[2]["gradients"][1]["name"] == "w_rec");
+    let rec = dir.path().join("rec.npz");
+    let out = infoscope(&[
+        "record",
+        "--model",
+        p(&rnn),
+        "--trials",
+        "30",
+        "--out",
+        p(&rec),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r = Recording::read(&rec).unwrap();
+    assert_eq!(r.hidden.shape()[0], 30);
+    assert_eq!(r.hidden.shape()[2], 32);
+    assert_eq!(r.inputs.shape()[2], 85);
+    assert_eq!(r.meta.task, "fdgo");
+    assert_eq!(r.meta.model, "leaky");
+    assert_eq!(r.meta.epochs.len(), 30);
+
+    let res = dir.path().join("res");
+    let out = infoscope(&[
+        "train",
+        "--model",
+        "reservoir",
+        "--hidden",
+        "64",
+        "--out",
+        p(&res),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rec = dir.path().join("res.npz");
+    let out = infoscope(&[
+        "record",
+        "--model",
+        p(&res),
+        "--test-grid",
+        "--out",
+        p(&rec),
+    ]);
+    assert!(out.status.success());
+    let r = Recording::read(&rec).unwrap();
+    assert_eq!((r.n_trials(), r.n_time()), (40, 100));
+    assert_eq!(r.meta.model, "reservoir");
+    // Errors: no model, a non-.npz output, an unknown task.
+    let err = fails(&["record", "--model", p(dir.path()), "--out", p(&rec)]);
+    assert!(err.contains("no trained network"), "{err}");
+    let err = fails(&[
+        "record",
+        "--model",
+        p(&res),
+        "--out",
+        p(&dir.path().join("r.txt")),
+    ]);
+    assert!(err.contains(".npz"), "{err}");
+    let err = fails(&["train", "--task", "nogo", "--out", p(&res)]);
+    assert!(err.contains("unknown task"), "{err}");
+}

@@ -1,11 +1,19 @@
 //! # infoscope-nets
 //!
-//! Brief overview: the tasks (the Go family of Yang et al. 2019), the recurrent networks (leaky
-//! RNN, reservoir), their training and the recordings every analysis reads. This crate grows
-//! with the network issue; today it holds only the crate's place in the workspace, so the
-//! dependency rules of DESIGN.md §1 are enforced from the first commit.
+//! Brief overview: the tasks (the Go family of Yang et al. 2019, [`tasks`]), the recurrent
+//! networks ([`models`]: the leaky RNN trained by BPTT and the echo-state reservoir), their
+//! training and the recordings every analysis reads.
 //!
 //! It depends only on `infoscope-nn`, never on `infoscope-estimators`.
 #![deny(missing_docs)]
 
+pub mod checkpoint;
+pub mod error;
+pub mod models;
+pub mod record;
+pub mod tasks;
+pub mod train;
+pub mod trained;
+
+pub use error::{NetsError, Result};
 pub use infoscope_nn as nn;

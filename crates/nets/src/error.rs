@@ -1,0 +1,65 @@
+//! The typed errors of the networks crate.
+
+use thiserror::Error;
+
+/// What went wrong in a task, model, training run or recording.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum NetsError {
+    /// A parameter is outside its allowed range or an option is unknown.
+    #[error("invalid parameter `{name}`: {reason}")]
+    InvalidParameter {
+        /// The parameter's name as the user wrote it.
+        name: &'static str,
+        /// What was wrong, with the value.
+        reason: String,
+    },
+    /// An array has the wrong shape.
+    #[error("argument `{argument}` has shape {got:?}, expected {expected}")]
+    Shape {
+        /// The argument's name.
+        argument: &'static str,
+        /// The shape it has.
+        got: Vec<usize>,
+        /// The shape it must have, in words.
+        expected: String,
+    },
+    /// A numerical failure (a non-finite loss, a singular system).
+    #[error("numerical failure in {what}: {detail}")]
+    Numerical {
+        /// The computation.
+        what: &'static str,
+        /// What happened.
+        detail: String,
+    },
+    /// A checkpoint or recording could not be read or written.
+    #[error(transparent)]
+    Io(#[from] infoscope_nn::io::IoError),
+    /// The optimiser refused its configuration or state.
+    #[error(transparent)]
+    Optimizer(#[from] infoscope_nn::adam::AdamError),
+    /// A checkpoint file is not one infoscope wrote, or does not fit the model.
+    #[error("checkpoint {path}: {detail}")]
+    Checkpoint {
+        /// The file.
+        path: String,
+        /// What was wrong.
+        detail: String,
+    },
+}
+
+/// Results of this crate.
+pub type Result<T> = std::result::Result<T, NetsError>;
+
+/// Return [`NetsError::InvalidParameter`] unless `cond` holds.
+macro_rules! ensure_param {
+    ($cond:expr, $name:expr, $($fmt:tt)+) => {
+        if !$cond {
+            return Err($crate::error::NetsError::InvalidParameter {
+                name: $name,
+                reason: format!($($fmt)+),
+            });
+        }
+    };
+}
+pub(crate) use ensure_param;
