@@ -181,14 +181,15 @@ pub fn record(args: &RecordArgs) -> Result<()> {
     }
     rec.write(&args.out)?;
     println!(
-        "recorded {} ({}) on {} {} trials × {} steps ({} units) to {}",
+        "recorded {} ({}) on {} {} trials × {} steps ({} units) to {}; performance {:.3}",
         model.kind(),
         rec.meta.task,
         rec.n_trials(),
         rec.meta.mode,
         rec.n_time(),
         rec.hidden.shape()[2],
-        args.out.display()
+        args.out.display(),
+        rec.meta.performance.unwrap_or(f64::NAN)
     );
     Ok(())
 }

@@ -1114,6 +1114,11 @@ fn train_and_record_both_models() {
     let r = Recording::read(&rec).unwrap();
     assert_eq!((r.n_trials(), r.n_time()), (40, 100));
     assert_eq!(r.meta.model, "reservoir");
+    assert!(
+        r.meta.performance.unwrap() >= 0.9,
+        "{:?}",
+        r.meta.performance
+    );
     // Errors: no model, a non-.npz output, an unknown task.
     let err = fails(&["record", "--model", p(dir.path()), "--out", p(&rec)]);
     assert!(err.contains("no trained network"), "{err}");

@@ -46,6 +46,9 @@ pub struct RecordingMeta {
     pub modality: Vec<usize>,
     /// The infoscope version that wrote it.
     pub infoscope_version: String,
+    /// Fraction of the recorded trials performed correctly (last-step criterion), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub performance: Option<f64>,
     /// Notes, e.g. that the sidecar was missing.
     pub notes: Vec<String>,
 }
@@ -67,6 +70,7 @@ impl RecordingMeta {
             epochs: Vec::new(),
             modality: Vec::new(),
             infoscope_version: env!("CARGO_PKG_VERSION").into(),
+            performance: None,
             notes: Vec::new(),
         }
     }

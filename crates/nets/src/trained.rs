@@ -9,7 +9,7 @@ use crate::error::{NetsError, Result};
 use crate::models::leaky::LeakyRnn;
 use crate::models::reservoir::Reservoir;
 use crate::record::{Recording, RecordingMeta};
-use crate::tasks::{Mode, TaskSpec, generate};
+use crate::tasks::{Mode, TaskSpec, fraction_correct, generate, performance};
 use crate::train::reservoir::ReservoirTrainConfig;
 use crate::train::{TrainConfig, load_weights};
 
@@ -120,6 +120,7 @@ impl TrainedModel {
         meta.model = self.kind().into();
         meta.model_config = self.config_json();
         meta.seed = seed;
+        meta.performance = Some(fraction_correct(&performance(outputs.view(), &batch)?));
         if !noise {
             meta.notes.push("recorded without recurrent noise".into());
         }
