@@ -1,9 +1,9 @@
 # One entry point for every check; `.ci/run` calls `make check` (STYLE.md §4).
 SHELL := /bin/bash
-.PHONY: check fmt clippy doc test bench-build demo bench
+.PHONY: check fmt clippy doc test bench-build browser-check demo bench
 
 # Tests run last so that their summary line closes the output.
-check: fmt clippy doc bench-build test
+check: fmt clippy doc bench-build browser-check test
 
 fmt:
 	cargo fmt --all --check
@@ -20,6 +20,23 @@ test:
 		| tee target/test-output.log
 	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f }' \
 		target/test-output.log
+
+# The report of a small experiment opened in headless Chromium: no console errors, and a
+# screenshot in target/browser-check/report.png. Skipped (loudly) without Chromium, except in CI.
+browser-check:
+	@mkdir -p target/browser-check
+	cargo build --locked --profile test -p infoscope-cli
+	target/debug/infoscope run crates/cli/tests/data/small.toml --out target/browser-check/run \
+		> target/browser-check/run.log 2>&1
+	@if command -v $${CHROMIUM:-chromium} >/dev/null 2>&1; then \
+		bash scripts/check_report_browser.sh --self-test && \
+		bash scripts/check_report_browser.sh target/browser-check/run/report.html \
+			target/browser-check/report.png; \
+	elif [ -n "$${CI:-}" ]; then \
+		echo "error: browser-check needs Chromium in CI (apt-get install -y chromium)" >&2; exit 1; \
+	else \
+		echo "browser-check SKIPPED: Chromium is not installed (apt-get install -y chromium)"; \
+	fi
 
 bench-build:
 	cargo bench --workspace --no-run --locked

@@ -1,11 +1,61 @@
 //! # infoscope-analysis
 //!
 //! Brief overview: pipelines from a recording (or a series of checkpoints) to typed,
-//! serialisable Results: layer MI over time, per-neuron MI, the information plane, gradient
-//! SNR, the transfer-entropy graph, information flux and rate. It owns the Results types and
-//! depends on `infoscope-estimators` and `infoscope-nets`. The pipelines arrive with the analysis
-//! issue; today the crate re-exports its two dependencies so downstream code has one entry point.
+//! serialisable [`results`] (DESIGN.md §1): layer MI over time, per-neuron MI, successive-state
+//! MI, the information plane and gradient SNR, for one network ([`analyze_recording`]) or a
+//! whole experiment described in TOML ([`experiment`]). It owns the Results types and depends
+//! on `infoscope-estimators` and `infoscope-nets`. All values are in nats.
 #![deny(missing_docs)]
 
+pub mod config;
+pub mod error;
+pub mod experiment;
+pub mod gradients;
+mod layer;
+mod neurons;
+mod null;
+pub mod pca;
+pub mod plane;
+mod prepare;
+pub mod results;
+mod setup;
+mod successive;
+
+pub use config::{AnalysisConfig, BinRange};
+pub use error::{AnalysisError, Result};
+pub use gradients::gradient_snr;
 pub use infoscope_estimators as estimators;
 pub use infoscope_nets as nets;
+pub use plane::information_plane;
+pub use results::*;
+
+use infoscope_nets::record::Recording;
+
+/// Every recording-level analysis of one network: layer MI over time, per-neuron MI and
+/// successive-state MI (the information plane and gradient SNR need the training run, see
+/// [`experiment`]; they are `None` here).
+///
+/// The same recording, configuration and seed give the same Results on any thread count.
+///
+/// # Errors
+/// [`AnalysisError::InvalidConfig`] for bad settings; [`AnalysisError::Recording`] for a
+/// recording with fewer than 4 trials or 2 steps or non-finite activity; estimator errors.
+pub fn analyze_recording(
+    name: &str,
+    rec: &Recording,
+    config: &AnalysisConfig,
+) -> Result<NetworkAnalysis> {
+    let p = prepare::Prepared::new(rec, config)?;
+    let est = setup::Estimators::new(config)?;
+    Ok(NetworkAnalysis {
+        name: name.into(),
+        recording: p.summary(),
+        time: p.time.clone(),
+        variables: p.variables.clone(),
+        layer: layer::layer_mi(&p, config, &est)?,
+        neurons: neurons::per_neuron_mi(&p, config)?,
+        successive: successive::successive_mi(&p, config, &est)?,
+        plane: None,
+        gradients: None,
+    })
+}

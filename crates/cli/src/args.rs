@@ -34,6 +34,11 @@ pub enum Command {
     Train(crate::network::TrainArgs),
     /// Run a trained network on a batch of trials and write the recording (.npz + .json).
     Record(crate::network::RecordArgs),
+    /// Run a whole experiment (TOML): train, record, analyse, and write results.json and
+    /// report.html (the built-in defaults without a file).
+    Run(crate::experiment::RunArgs),
+    /// Analyse a recording (.npz in the documented layout): results.json and report.html.
+    Analyze(crate::experiment::AnalyzeArgs),
 }
 
 /// The estimation methods of the CLI.

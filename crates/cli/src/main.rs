@@ -5,6 +5,7 @@
 mod args;
 mod demo;
 mod estimate;
+mod experiment;
 mod network;
 mod pairwise;
 mod report;
@@ -34,6 +35,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Train(args) => network::train(&args),
         Command::Record(args) => network::record(&args),
+        Command::Run(args) => experiment::run(&args),
+        Command::Analyze(args) => experiment::analyze(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,8 +1,184 @@
 //! # infoscope-report
 //!
-//! Brief overview: turns `infoscope-analysis` Results into figures (SVG/PNG) and one
-//! self-contained HTML page. It never recomputes a number. The renderers arrive with the report
-//! issue; today the crate holds its place in the workspace and its dependency on the Results.
+//! Brief overview: turns the [`Results`] of `infoscope-analysis` into figures and one
+//! self-contained HTML page. It never recomputes a number: it converts units (nats to bits, steps
+//! to milliseconds) and takes simple summaries for axes and tables (minimum, maximum and the time
+//! of the maximum of a curve, counts of peak times per bin).
+//!
+//! - [`figures`] draws every figure as an SVG string ([`Figure`]).
+//! - [`render_html`] lays the figures, summary tables and settings out as one HTML page with
+//!   the SVGs inline, the CSS inline, no external resource and no JavaScript.
+//! - [`write_report`] writes `report.html` and `figures/NAME.svg` (plus `NAME.png` when
+//!   [`ReportOptions::png`] is set), each file atomically.
+//! - [`ReportOptions`] chooses the unit of the axes and tables ([`Unit`]), PNG output and the
+//!   page title; [`ReportError`] says what went wrong.
+//!
+//! Text in the figures is measured and (in PNGs) drawn with one embedded font, DejaVu Sans
+//! (Bitstream Vera licence, `assets/DejaVuSans-LICENSE.txt`); the SVGs ask for
+//! `font-family="DejaVu Sans, sans-serif"`.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use infoscope_analysis::Results;
+//! use infoscope_report::{ReportOptions, write_report};
+//!
+//! let results: Results = infoscope_nn::io::read_json(Path::new("runs/go/results.json"))?;
+//! let files = write_report(&results, Path::new("runs/go/report"), &ReportOptions::default())?;
+//! println!("{} and {} figures", files.html.display(), files.figures.len());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
 
+mod bitmap;
+mod chart;
+mod font;
+mod format;
+mod heatmap;
+mod histogram;
+mod html;
+mod legend;
+mod plane;
+mod render;
+mod specs;
+mod style;
+
+use std::path::{Path, PathBuf};
+
 pub use infoscope_analysis as analysis;
+use infoscope_analysis::Results;
+pub use infoscope_analysis::estimators::Unit;
+
+/// How a report is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportOptions {
+    /// The unit of information on every axis and in every table (the Results are in nats).
+    pub unit: Unit,
+    /// Whether [`write_report`] also writes a PNG of every figure (the SVG is always written).
+    pub png: bool,
+    /// The page title of `report.html`.
+    pub title: String,
+}
+
+impl Default for ReportOptions {
+    /// Bits, no PNG, the title `"infoscope report"`.
+    fn default() -> Self {
+        Self {
+            unit: Unit::Bits,
+            png: false,
+            title: "infoscope report".to_owned(),
+        }
+    }
+}
+
+/// One drawn figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Figure {
+    /// File stem, e.g. `"leaky_rnn_layer_stimulus"` (a slug of the network's name, then what the
+    /// figure shows); unique within one report.
+    pub name: String,
+    /// A one-line title.
+    pub title: String,
+    /// What the figure shows and how to read it (plain text).
+    pub caption: String,
+    /// The figure as a standalone SVG document (`<svg ...>...</svg>`, no XML declaration). Text
+    /// is SVG text; a heatmap's cells are one embedded PNG image (a `data:` URI).
+    pub svg: String,
+}
+
+/// The files [`write_report`] wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportFiles {
+    /// `DIR/report.html`.
+    pub html: PathBuf,
+    /// `DIR/figures/NAME.svg` for every figure, each followed by `NAME.png` when PNGs were asked
+    /// for.
+    pub figures: Vec<PathBuf>,
+}
+
+/// What can go wrong while drawing or writing a report.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Drawing or encoding one figure failed.
+    #[error("cannot draw figure {figure}: {detail}")]
+    Plot {
+        /// The figure's name.
+        figure: String,
+        /// What the drawing library said.
+        detail: String,
+    },
+    /// The embedded font could not be registered with the drawing library.
+    #[error("cannot register the embedded font: {detail}")]
+    Font {
+        /// Why.
+        detail: String,
+    },
+    /// Writing a file failed.
+    #[error(transparent)]
+    Io(#[from] infoscope_nn::io::IoError),
+}
+
+/// Draws every figure of `results` as SVG, in report order: per network the MI-over-time panels,
+/// the neuron × time heatmap, the peak-time histogram, the information plane, the gradient SNR
+/// and norms, the Kolchinsky–Tracey σ² sweep; then, with two networks or more, the comparison
+/// figures. Panels without curves and absent analyses are skipped.
+///
+/// # Errors
+///
+/// [`ReportError::Font`] when the embedded font cannot be registered, [`ReportError::Plot`] when
+/// the drawing library fails on a figure.
+pub fn figures(results: &Results, options: &ReportOptions) -> Result<Vec<Figure>, ReportError> {
+    font::ensure_registered()?;
+    specs::build(results, options.unit)
+        .iter()
+        .map(render::to_figure)
+        .collect()
+}
+
+/// Lays `figures` (from [`figures`]) out as one self-contained HTML page: the title, a summary
+/// table per network (recording, performance, active neurons, peak-time spread, each curve's
+/// maximum and its time), every figure with its title and caption, and every setting, seed and
+/// version. All text is HTML-escaped; the page has no external resource and no script.
+#[must_use]
+pub fn render_html(results: &Results, figures: &[Figure], options: &ReportOptions) -> String {
+    html::render(results, figures, options)
+}
+
+/// Writes `dir/report.html` and `dir/figures/NAME.svg` (plus `NAME.png` when
+/// [`ReportOptions::png`] is set) for every figure, creating the folders as needed. Every file is
+/// written atomically (a temporary file renamed into place).
+///
+/// # Errors
+///
+/// [`ReportError::Io`] naming the file that could not be written, and the errors of
+/// [`figures`].
+pub fn write_report(
+    results: &Results,
+    dir: &Path,
+    options: &ReportOptions,
+) -> Result<ReportFiles, ReportError> {
+    font::ensure_registered()?;
+    let specs = specs::build(results, options.unit);
+    let figure_dir = dir.join("figures");
+    let mut figures = Vec::with_capacity(specs.len());
+    let mut paths = Vec::new();
+    for spec in &specs {
+        let figure = render::to_figure(spec)?;
+        let svg_path = figure_dir.join(format!("{}.svg", figure.name));
+        infoscope_nn::io::write_text(&svg_path, &figure.svg)?;
+        paths.push(svg_path);
+        if options.png {
+            let png = render::to_png(spec)?;
+            let png_path = figure_dir.join(format!("{}.png", figure.name));
+            infoscope_nn::io::write_bytes(&png_path, &png)?;
+            paths.push(png_path);
+        }
+        figures.push(figure);
+    }
+    let html_path = dir.join("report.html");
+    infoscope_nn::io::write_text(&html_path, &render_html(results, &figures, options))?;
+    Ok(ReportFiles {
+        html: html_path,
+        figures: paths,
+    })
+}

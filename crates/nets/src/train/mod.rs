@@ -48,6 +48,10 @@ pub struct TrainConfig {
     pub max_steps: usize,
     /// Stop when the evaluation performance reaches this (0.95).
     pub target_performance: f64,
+    /// Whether reaching `target_performance` ends training (`true`); `false` trains for the
+    /// whole step budget (e.g. to follow the information plane and gradient phases).
+    #[serde(default = "stop_at_target_default")]
+    pub stop_at_target: bool,
     /// Steps between evaluations and log entries (the "epoch" of the gradient statistics).
     pub log_every: usize,
     /// Trials of each evaluation batch (512, as `batch_size_test`).
@@ -74,6 +78,7 @@ impl TrainConfig {
             batch_size: 64,
             max_steps: 20_000,
             target_performance: 0.95,
+            stop_at_target: true,
             log_every: 100,
             eval_trials: 512,
             n_checkpoints: 20,
@@ -141,6 +146,10 @@ impl TrainConfig {
         steps.dedup();
         steps
     }
+}
+
+fn stop_at_target_default() -> bool {
+    true
 }
 
 /// One evaluation of the network during training.
@@ -246,7 +255,7 @@ pub fn train(
         .last()
         .is_some_and(|e: &LogEntry| e.performance >= config.target_performance);
     let mut interrupted = false;
-    while step < config.max_steps && !reached {
+    while step < config.max_steps && !(reached && config.stop_at_target) {
         step += 1;
         let batch = generate(
             &config.task,

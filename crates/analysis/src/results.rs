@@ -1,0 +1,384 @@
+//! The typed, serialisable Results of every analysis (DESIGN.md §2): what `results.json` holds
+//! and what the report draws. Every information value is in **nats** (the `unit` field of
+//! [`Results`] says so); the report converts at its axes.
+//!
+//! Time-resolved analyses use the trials at time step `t` as the samples of step `t`
+//! ([`Sampling::TrialsPerTimeStep`]).
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the `results.json` layout.
+pub const RESULTS_SCHEMA: u32 = 1;
+
+/// Everything one run (or one `infoscope analyze`) produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// [`RESULTS_SCHEMA`].
+    pub schema_version: u32,
+    /// The infoscope version that computed it.
+    pub infoscope_version: String,
+    /// The experiment's name (e.g. `"go"`), or `"analyze"`.
+    pub experiment: String,
+    /// Unit of every information value: always `"nats"`.
+    pub unit: String,
+    /// The full configuration that produced these results (free-form JSON of the experiment).
+    pub config: serde_json::Value,
+    /// Every seed used, by name (training, recording, surrogates, ...).
+    pub seeds: Vec<NamedSeed>,
+    /// One analysis per network (the trained RNN first, then the reservoir), in order.
+    pub networks: Vec<NetworkAnalysis>,
+}
+
+/// A seed and what it seeds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedSeed {
+    /// What the seed drives, e.g. `"training"`.
+    pub name: String,
+    /// The seed.
+    pub seed: u64,
+}
+
+/// How the samples of an estimate were formed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sampling {
+    /// The samples of time step `t` are the trials at `t`.
+    TrialsPerTimeStep,
+    /// The samples are the trials at one fixed time step.
+    TrialsAtOneTimeStep,
+}
+
+/// All analyses of one network's recording.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkAnalysis {
+    /// A short name for figures and tables, e.g. `"leaky RNN"` or `"reservoir"`.
+    pub name: String,
+    /// What was recorded.
+    pub recording: RecordingSummary,
+    /// The time axis shared by the time-resolved analyses.
+    pub time: TimeAxis,
+    /// How the stimulus and target variables were discretised.
+    pub variables: Variables,
+    /// Layer-level MI over time.
+    pub layer: LayerMiOverTime,
+    /// Per-neuron MI with the stimulus, peak times and the active-neuron test.
+    pub neurons: PerNeuronMi,
+    /// I(h_t; h_{t+1}).
+    pub successive: SuccessiveStateMi,
+    /// The information plane over training checkpoints (trained networks only).
+    pub plane: Option<InformationPlane>,
+    /// Gradient signal-to-noise over training (trained networks only).
+    pub gradients: Option<GradientSnr>,
+}
+
+/// The recording an analysis read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecordingSummary {
+    /// The task, e.g. `"fdgo"` (or `"unknown"`).
+    pub task: String,
+    /// How the trials were generated (`"random"`, `"test"`, ...).
+    pub mode: String,
+    /// The model family (`"leaky"`, `"reservoir"`, or the exporter's name).
+    pub model: String,
+    /// Number of trials.
+    pub n_trials: usize,
+    /// Number of time steps.
+    pub n_steps: usize,
+    /// Number of hidden units.
+    pub n_units: usize,
+    /// Time step, ms.
+    pub dt_ms: f64,
+    /// The recording's seed.
+    pub seed: u64,
+    /// Fraction of trials performed correctly, when known.
+    pub performance: Option<f64>,
+    /// Notes from the recording (e.g. a missing sidecar).
+    pub notes: Vec<String>,
+}
+
+/// The time axis: step `t` is at `t · dt_ms` ms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TimeAxis {
+    /// Number of steps.
+    pub n_steps: usize,
+    /// Step length, ms.
+    pub dt_ms: f64,
+    /// The task epochs as step ranges `[start, end)`, when all trials share them (empty when
+    /// unknown or when they differ between trials; see `epochs_note`).
+    pub epochs: Vec<EpochSpan>,
+    /// Why `epochs` is empty, when it is.
+    pub epochs_note: Option<String>,
+}
+
+/// One task epoch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpochSpan {
+    /// `"fix1"`, `"stim1"`, `"delay1"` or `"go1"`.
+    pub name: String,
+    /// First step.
+    pub start: usize,
+    /// One past the last step.
+    pub end: usize,
+}
+
+/// How the variables of the analyses are defined.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variables {
+    /// X: the stimulus, e.g. "stimulus angle in 8 equal classes of 45°".
+    pub stimulus: String,
+    /// Number of stimulus classes present.
+    pub n_stimulus_classes: usize,
+    /// Plug-in entropy of the stimulus classes, nats (the ceiling of I(X; ·)).
+    pub stimulus_entropy: f64,
+    /// Y: the target, e.g. "fixate, or the response direction's class".
+    pub target: String,
+    /// Whether the recording had targets (without them the target analyses are empty).
+    pub has_targets: bool,
+}
+
+/// The null distribution of one curve under label (or row) surrogates, per time step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NullSummary {
+    /// How the surrogates were made (e.g. `"permutation of trials"`).
+    pub surrogate: String,
+    /// Number of surrogates per time step.
+    pub n_surrogates: usize,
+    /// Mean of the null at each step, nats.
+    pub mean: Vec<f64>,
+    /// 95th percentile of the null at each step, nats.
+    pub q95: Vec<f64>,
+    /// `(1 + #{null ≥ observed}) / (N + 1)` at each step.
+    pub p_values: Vec<f64>,
+}
+
+/// Which bound a curve is, for the bounded estimators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// A point estimate.
+    Point,
+    /// A lower bound (Kolchinsky–Tracey Bhattacharyya).
+    Lower,
+    /// An upper bound (Kolchinsky–Tracey KL).
+    Upper,
+}
+
+/// One estimator's values over time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MiCurve {
+    /// A label for legends, e.g. `"binned, 2 bins/unit"`.
+    pub label: String,
+    /// The estimator: `"binned"`, `"kt"`, `"ksg"` or `"gaussian"`.
+    pub estimator: String,
+    /// Point estimate or which bound.
+    pub bound: Bound,
+    /// The estimator's full configuration (bins, σ², k, the reduction, ...).
+    pub config: serde_json::Value,
+    /// One value per time step (or per checkpoint), nats.
+    pub values: Vec<f64>,
+    /// The surrogate null, when computed.
+    pub null: Option<NullSummary>,
+}
+
+/// A group of curves estimating one quantity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MiPanel {
+    /// The quantity, e.g. `"I(X; T_t)"`.
+    pub quantity: String,
+    /// What the symbols mean, in words.
+    pub description: String,
+    /// The largest value the quantity can take, when known (e.g. H(X)), nats.
+    pub ceiling: Option<Ceiling>,
+    /// The estimates.
+    pub curves: Vec<MiCurve>,
+}
+
+/// A known upper limit of a quantity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Ceiling {
+    /// What it is, e.g. `"H(X)"` or `"ln(trials)"`.
+    pub label: String,
+    /// Its value, nats.
+    pub value: f64,
+}
+
+/// A linear dimensionality reduction applied before an estimator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reduction {
+    /// `"pca"`.
+    pub method: String,
+    /// What the basis was fitted on, e.g. "all trials and time steps of the hidden layer".
+    pub fitted_on: String,
+    /// Dimensions kept.
+    pub dims: usize,
+    /// Fraction of the variance the kept dimensions explain.
+    pub explained_variance: f64,
+}
+
+/// Layer-level MI over time (SPEC.md §3, item 2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerMiOverTime {
+    /// How samples were formed.
+    pub sampling: Sampling,
+    /// I(X; T_t): the stimulus class and the hidden layer.
+    pub stimulus: MiPanel,
+    /// I(T_t; Y_t): the hidden layer and the target class (empty without targets).
+    pub target: MiPanel,
+    /// I(trial; T_t): every trial is its own input pattern, so this is I(input sequence; T_t)
+    /// (the information-plane reading); binned values saturate at ln(trials) once every
+    /// trial's pattern is distinct.
+    pub trial: MiPanel,
+    /// I(input_t; h_t) on reduced variables (empty without inputs).
+    pub input_hidden: MiPanel,
+    /// I(h_t; ŷ_t) on reduced variables (empty without outputs).
+    pub hidden_output: MiPanel,
+    /// The Kolchinsky–Tracey bounds against the noise variance at one time step.
+    pub kt_sweep: KtSweep,
+    /// The reduction used by the KSG and Gaussian curves.
+    pub reduction: Reduction,
+}
+
+/// Kolchinsky–Tracey bounds against σ² at one time step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KtSweep {
+    /// The time step.
+    pub step: usize,
+    /// Why this step (e.g. "peak of the upper bound on I(X; T_t)").
+    pub chosen_as: String,
+    /// The noise variances σ².
+    pub noise_vars: Vec<f64>,
+    /// Lower bound on I(X; T) at each σ² (X the stimulus class), nats.
+    pub stimulus_lower: Vec<f64>,
+    /// Upper estimate of I(X; T) at each σ², nats.
+    pub stimulus_upper: Vec<f64>,
+    /// Lower bound on I(trial; T) at each σ², nats.
+    pub trial_lower: Vec<f64>,
+    /// Upper bound on I(trial; T) at each σ², nats.
+    pub trial_upper: Vec<f64>,
+}
+
+/// Per-neuron MI with the stimulus over time (SPEC.md §3, item 3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PerNeuronMi {
+    /// The estimator: `"binned"`.
+    pub estimator: String,
+    /// Its configuration.
+    pub config: serde_json::Value,
+    /// `mi[i][t]` = I(h_i(t); X), nats.
+    pub mi: Vec<Vec<f64>>,
+    /// Each neuron's peak time step (argmax over t; the first on ties).
+    pub peak_step: Vec<usize>,
+    /// Each neuron's peak value, nats.
+    pub peak_mi: Vec<f64>,
+    /// The statistic tested per neuron: "max over t of I(h_i(t); X)".
+    pub statistic: String,
+    /// Surrogates (the stimulus labels permuted across trials, the same permutation at every
+    /// step).
+    pub n_surrogates: usize,
+    /// Per-neuron p-values of the statistic.
+    pub p_values: Vec<f64>,
+    /// Benjamini–Hochberg q-values over the neurons.
+    pub q_values: Vec<f64>,
+    /// The false-discovery rate used to call neurons active.
+    pub fdr: f64,
+    /// The active neurons (q ≤ fdr), ascending.
+    pub active: Vec<usize>,
+    /// The spread of the active neurons' peak times.
+    pub peak_spread: PeakSpread,
+}
+
+/// Summary of the active neurons' peak times.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PeakSpread {
+    /// Number of active neurons.
+    pub n_active: usize,
+    /// Mean peak step (NaN-free: 0 when no neuron is active).
+    pub mean_step: f64,
+    /// Standard deviation of the peak steps.
+    pub std_step: f64,
+    /// Earliest and latest peak step.
+    pub min_step: usize,
+    /// Latest peak step.
+    pub max_step: usize,
+    /// Interquartile range of the peak steps.
+    pub iqr_steps: f64,
+    /// How many active neurons peak in each epoch (names as in [`TimeAxis::epochs`]).
+    pub per_epoch: Vec<(String, usize)>,
+}
+
+/// I(h_t; h_{t+1}) (SPEC.md §3, item 4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuccessiveStateMi {
+    /// The reduction of the states.
+    pub reduction: Reduction,
+    /// Curves over `t = 0 .. n_steps − 1` (value `t` is I(h_t; h_{t+1})).
+    pub panel: MiPanel,
+}
+
+/// The information plane over training checkpoints (SPEC.md §5.2).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InformationPlane {
+    /// How the samples were formed.
+    pub sampling: Sampling,
+    /// The time step of the layer that is placed on the plane.
+    pub step: usize,
+    /// What X and Y are, in words.
+    pub description: String,
+    /// The training steps of the checkpoints.
+    pub checkpoints: Vec<usize>,
+    /// Task performance of each checkpoint on the analysed batch.
+    pub performance: Vec<f64>,
+    /// One trajectory per estimator.
+    pub curves: Vec<PlaneCurve>,
+}
+
+/// One estimator's trajectory on the information plane.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlaneCurve {
+    /// Legend label.
+    pub label: String,
+    /// The estimator.
+    pub estimator: String,
+    /// Point estimate or which bound.
+    pub bound: Bound,
+    /// Its configuration.
+    pub config: serde_json::Value,
+    /// I(X; T) per checkpoint, nats.
+    pub i_xt: Vec<f64>,
+    /// I(T; Y) per checkpoint, nats.
+    pub i_ty: Vec<f64>,
+}
+
+/// Gradient signal-to-noise per layer over training (SPEC.md §5.3).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GradientSnr {
+    /// The definition: "ibsgd: ‖mean_b g_b‖ / ‖std_b g_b‖ per layer over the batches of a log
+    /// interval".
+    pub definition: String,
+    /// The logged training steps.
+    pub steps: Vec<usize>,
+    /// One series per layer.
+    pub layers: Vec<LayerSnr>,
+    /// The IDNNs aggregate (Σ_l mean_l)² / Σ_l std_l per step, a named variant (`None` where
+    /// the denominator is 0).
+    pub idnns_aggregate: Vec<Option<f64>>,
+    /// Evaluation performance at each logged step.
+    pub performance: Vec<f64>,
+}
+
+/// One layer's gradient statistics over training.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerSnr {
+    /// The parameter, e.g. `"w_rec"`.
+    pub name: String,
+    /// ‖mean_b g_b‖₂ at each logged step.
+    pub mean_norm: Vec<f64>,
+    /// ‖std_b g_b‖₂ at each logged step.
+    pub std_norm: Vec<f64>,
+    /// mean/std (`None` where std is 0).
+    pub snr: Vec<Option<f64>>,
+    /// ‖W‖_F at each logged step.
+    pub weight_norm: Vec<f64>,
+    /// The first logged step from which the SNR stays below 1 (the diffusion phase), if any.
+    pub diffusion_from: Option<usize>,
+}
