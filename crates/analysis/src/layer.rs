@@ -125,7 +125,7 @@ pub(crate) fn layer_mi(
                     format!("Gaussian on {}+{} PCs", red.dims, hidden_red.dims),
                     "gaussian",
                     Bound::Point,
-                    est.gaussian_config(red),
+                    est.gaussian_config_pair(red, hidden_red),
                 ),
                 Spec::new(
                     format!(
@@ -134,7 +134,7 @@ pub(crate) fn layer_mi(
                     ),
                     "ksg",
                     Bound::Point,
-                    est.ksg_config(red),
+                    est.ksg_config_pair(red, hidden_red),
                 ),
             ];
             let values: Vec<Vec<Point>> =

@@ -41,6 +41,16 @@ impl Estimators {
         json!({ "gaussian": self.gaussian.config(), "reduction": reduction })
     }
 
+    /// The KSG configuration of a two-sided estimate, each side with its reduction.
+    pub fn ksg_config_pair(&self, a: &Reduction, b: &Reduction) -> serde_json::Value {
+        json!({ "ksg": self.ksg.config(), "reductions": [a, b] })
+    }
+
+    /// The Gaussian configuration of a two-sided estimate, each side with its reduction.
+    pub fn gaussian_config_pair(&self, a: &Reduction, b: &Reduction) -> serde_json::Value {
+        json!({ "gaussian": self.gaussian.config(), "reductions": [a, b] })
+    }
+
     /// The KT configuration.
     pub fn kt_config(&self) -> serde_json::Value {
         json!({ "kt": self.kt.config(), "noise": "T = h + N(0, σ² I), one mixture component per trial" })
