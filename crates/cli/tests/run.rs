@@ -208,6 +208,24 @@ fn run_small_experiment_end_to_end() {
     assert_eq!(grads["layers"].as_array().unwrap().len(), 5);
     assert!(nets[1]["plane"].is_null() && nets[1]["gradients"].is_null());
 
+    // `infoscope analyze` on the run's recording, with the run's [analysis] settings, gives
+    // the same numbers to the last bit (the run reads its stages back from JSON).
+    let again = dir.path().join("again");
+    ok(&[
+        "analyze",
+        s(&out.join("recordings/leaky.npz")),
+        "--config",
+        s(&data("small.toml")),
+        "--name",
+        "leaky RNN",
+        "--out",
+        s(&again),
+    ]);
+    let direct = read_json(&again.join("results.json"));
+    for part in ["layer", "neurons", "successive", "variables", "time"] {
+        assert_eq!(direct["networks"][0][part], nets[0][part], "{part}");
+    }
+
     // The report: one self-contained page with inline SVG figures whose axes state units.
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("<svg"), "figures are inline");

@@ -1,15 +1,27 @@
 //! KSG on reorderings of Y (surrogates): X's and Y's neighbour indices (sorted marginals or
 //! trees) do not change when Y's rows are reordered, so they are built once; each surrogate
 //! builds only its joint index.
+//!
+//! For algorithm 1 without a Theiler window on up to [`DISTANCE_TABLE_MAX_POINTS`] samples, the
+//! max-norm distances between the rows of X are tabulated once instead: the joint distance of
+//! a reordering is `max(d_X, d_Y')` (exactly the joint max-norm, which is a maximum over
+//! coordinates), so each surrogate scans one row of the table per sample and needs no joint
+//! index. Its k-th distances, duplicate counts and so its estimate equal the indexed path's
+//! bit for bit.
 
-use ndarray::{ArrayView2, CowArray, Ix2};
+use ndarray::{ArrayView2, Axis, CowArray, Ix2};
+use rayon::prelude::*;
 
 use super::NeighborIndex;
-use super::ksg::{Ksg, psi_table};
+use super::ksg::{Ksg, KsgAlgorithm, ZERO_RADIUS, counting_radii, psi_table};
 use super::prepare::{Noise, prepare, stream};
 use crate::error::Result;
+use crate::special::digamma;
 use crate::traits::ReorderedMi;
 use crate::validate::check_same_rows;
+
+/// Largest sample count whose X distance table (n² f64, 32 MiB at the limit) is kept.
+pub(crate) const DISTANCE_TABLE_MAX_POINTS: usize = 2048;
 
 /// A marginal neighbour index as the KSG counts see it.
 #[derive(Clone, Copy)]
@@ -47,6 +59,8 @@ pub(crate) struct ReorderedKsg<'a> {
     xi: NeighborIndex,
     yi: NeighborIndex,
     psi: Vec<f64>,
+    /// Max-norm distances between the rows of X (row-major n × n), when tabulated.
+    dx: Option<Vec<f64>>,
 }
 
 impl<'a> ReorderedKsg<'a> {
@@ -67,6 +81,11 @@ impl<'a> ReorderedKsg<'a> {
         let xi = NeighborIndex::new(x.view(), params.search)?;
         let yi = NeighborIndex::new(y.view(), params.search)?;
         let psi = psi_table(x.nrows());
+        let n = x.nrows();
+        let dx = (params.algorithm == KsgAlgorithm::One
+            && params.theiler == 0
+            && n <= DISTANCE_TABLE_MAX_POINTS)
+            .then(|| distance_table(x.view()));
         Ok(Some(Self {
             ksg,
             x,
@@ -74,6 +93,7 @@ impl<'a> ReorderedKsg<'a> {
             xi,
             yi,
             psi,
+            dx,
         }))
     }
 }
@@ -81,7 +101,10 @@ impl<'a> ReorderedKsg<'a> {
 impl ReorderedMi for ReorderedKsg<'_> {
     fn mi_reordered(&self, order: &[usize]) -> Result<f64> {
         check_same_rows("y", self.y.nrows(), "order", order.len())?;
-        let y = self.y.select(ndarray::Axis(0), order);
+        let y = self.y.select(Axis(0), order);
+        if let Some(dx) = &self.dx {
+            return self.mi_with_table(dx, y.view(), order);
+        }
         let locals = if self.ksg.config().theiler == 0 {
             let marginal = Marginal::Reordered(&self.yi, order);
             self.ksg
@@ -99,4 +122,72 @@ impl ReorderedMi for ReorderedKsg<'_> {
         };
         Ok(locals.mean())
     }
+}
+
+impl ReorderedKsg<'_> {
+    /// Algorithm 1 on the reordering `order` (with `y` = Y reordered) from the X distance
+    /// table: the same k-th distances, Gao duplicate counts and marginal counts as
+    /// `Ksg::mi_core`, summed in the same order.
+    fn mi_with_table(&self, dx: &[f64], y: ArrayView2<'_, f64>, order: &[usize]) -> Result<f64> {
+        let (k, n) = (self.ksg.config().k, y.nrows());
+        // Per sample: its k-th joint distance and its number of exact joint duplicates.
+        let kth: Vec<(f64, usize)> = (0..n)
+            .into_par_iter()
+            .map_init(
+                || Vec::with_capacity(n),
+                |row, i| {
+                    row.clear();
+                    let yi = y.row(i);
+                    for (j, &d) in dx[i * n..(i + 1) * n].iter().enumerate() {
+                        if j != i {
+                            let dy = yi
+                                .iter()
+                                .zip(y.row(j))
+                                .fold(0.0_f64, |m, (p, q)| m.max((p - q).abs()));
+                            row.push(d.max(dy));
+                        }
+                    }
+                    let (_, &mut kth, _) = row.select_nth_unstable_by(k - 1, f64::total_cmp);
+                    let duplicates = if kth == 0.0 {
+                        row.iter().filter(|&&d| d < ZERO_RADIUS).count()
+                    } else {
+                        0
+                    };
+                    (kth, duplicates)
+                },
+            )
+            .collect();
+        let eps: Vec<f64> = kth.iter().map(|e| e.0).collect();
+        let radii = counting_radii(&eps);
+        let nx = Marginal::Direct(&self.xi).count_within(&radii, true, 0)?;
+        let ny = Marginal::Reordered(&self.yi, order).count_within(&radii, true, 0)?;
+        let base = digamma(n as f64);
+        let psi = &self.psi;
+        let values: Vec<f64> = (0..n)
+            .map(|i| {
+                let kk = if eps[i] == 0.0 { kth[i].1 } else { k };
+                psi[kk] + base - psi[nx[i] + 1] - psi[ny[i] + 1]
+            })
+            .collect();
+        Ok(values.iter().sum::<f64>() / n as f64)
+    }
+}
+
+/// Max-norm distances between all rows of `x`, row-major n × n.
+fn distance_table(x: ArrayView2<'_, f64>) -> Vec<f64> {
+    let n = x.nrows();
+    let mut table = vec![0.0; n * n];
+    table
+        .par_chunks_mut(n.max(1))
+        .enumerate()
+        .for_each(|(i, row)| {
+            let xi = x.row(i);
+            for (j, d) in row.iter_mut().enumerate() {
+                *d = xi
+                    .iter()
+                    .zip(x.row(j))
+                    .fold(0.0_f64, |m, (p, q)| m.max((p - q).abs()));
+            }
+        });
+    table
 }
