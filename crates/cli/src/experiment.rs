@@ -17,6 +17,20 @@ use infoscope_analysis::{
 use infoscope_estimators::Unit;
 use infoscope_report::{ReportOptions, write_report};
 
+/// Options shared by `infoscope run` and `infoscope analyze`.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Unit of the report's axes and tables (results.json is always in nats).
+    #[arg(long, default_value = "bits")]
+    pub unit: Unit,
+    /// Also write every figure as PNG.
+    #[arg(long)]
+    pub png: bool,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
 /// `infoscope run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -29,15 +43,9 @@ pub struct RunArgs {
     /// Continue an interrupted run in --out: finished stages are read back, training resumes.
     #[arg(long)]
     pub resume: bool,
-    /// Unit of the report's axes and tables (results.json is always in nats).
-    #[arg(long, default_value = "bits")]
-    pub unit: Unit,
-    /// Also write every figure as PNG.
-    #[arg(long)]
-    pub png: bool,
-    /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// Report and thread options.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `infoscope analyze`.
@@ -59,15 +67,9 @@ pub struct AnalyzeArgs {
     /// The network's name in the report.
     #[arg(long, default_value = "network")]
     pub name: String,
-    /// Unit of the report's axes and tables (results.json is always in nats).
-    #[arg(long, default_value = "bits")]
-    pub unit: Unit,
-    /// Also write every figure as PNG.
-    #[arg(long)]
-    pub png: bool,
-    /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    /// Report and thread options.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 fn set_threads(threads: Option<usize>) -> Result<()> {
@@ -83,7 +85,7 @@ fn set_threads(threads: Option<usize>) -> Result<()> {
 
 /// Run `infoscope run`.
 pub fn run(args: &RunArgs) -> Result<()> {
-    set_threads(args.threads)?;
+    set_threads(args.output.threads)?;
     let exp = match &args.experiment {
         Some(path) => Experiment::read(path)?,
         None => Experiment::default(),
@@ -134,7 +136,14 @@ pub fn run(args: &RunArgs) -> Result<()> {
     let results = run_experiment(&exp, &out, args.resume, &mut on)
         .with_context(|| format!("running experiment {:?} into {}", exp.name, out.display()))?;
     let title = format!("infoscope: experiment {}", exp.name);
-    report_and_summary(&results, &out, args.unit, args.png, title, started)
+    report_and_summary(
+        &results,
+        &out,
+        args.output.unit,
+        args.output.png,
+        title,
+        started,
+    )
 }
 
 /// Write the report, print the headline numbers and where everything is.
@@ -162,7 +171,7 @@ fn report_and_summary(
 
 /// Run `infoscope analyze`.
 pub fn analyze(args: &AnalyzeArgs) -> Result<()> {
-    set_threads(args.threads)?;
+    set_threads(args.output.threads)?;
     let started = Instant::now();
     let mut config = match &args.config {
         Some(path) => {
@@ -204,7 +213,14 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<()> {
     };
     infoscope_nn::io::write_json(&out.join("results.json"), &results)?;
     let title = format!("infoscope: analysis of {}", args.recording.display());
-    report_and_summary(&results, &out, args.unit, args.png, title, started)
+    report_and_summary(
+        &results,
+        &out,
+        args.output.unit,
+        args.output.png,
+        title,
+        started,
+    )
 }
 
 /// The headline numbers of one network.
