@@ -1,9 +1,9 @@
 # One entry point for every check; `.ci/run` calls `make check` (STYLE.md §4).
 SHELL := /bin/bash
-.PHONY: check fmt clippy doc test bench-build browser-check demo bench
+.PHONY: check fmt clippy doc test bench-build browser-check python-env python-build python-test demo bench
 
 # Tests run last so that their summary line closes the output.
-check: fmt clippy doc bench-build browser-check test
+check: fmt clippy doc bench-build browser-check python-test test
 
 fmt:
 	cargo fmt --all --check
@@ -37,6 +37,24 @@ browser-check:
 	else \
 		echo "browser-check SKIPPED: Chromium is not installed (apt-get install -y chromium)"; \
 	fi
+
+# The Python package: a virtual environment in .venv with the test requirements (made once),
+# the extension built into it by maturin (debug profile, editable install), then pytest on
+# python/tests and the package's docstring examples, with the CLI as the Rust reference.
+PYTHON ?= python3
+VENV := .venv
+python-env: $(VENV)/.installed
+$(VENV)/.installed: python/requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r python/requirements-test.txt
+	@touch $@
+
+python-build: python-env
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/maturin develop --locked --quiet
+
+python-test: python-build
+	cargo build --locked --profile test -p infoscope-cli
+	INFOSCOPE_CLI=$(CURDIR)/target/debug/infoscope $(VENV)/bin/python -m pytest -q python/tests python/infoscope
 
 bench-build:
 	cargo bench --workspace --no-run --locked

@@ -335,117 +335,16 @@ pub struct DemoArgs {
     pub out: PathBuf,
 }
 
-/// Parse a `--surrogate` spec: `permutation`, `circular:MIN` or `block:LEN`.
+/// Parse a `--surrogate` spec: `permutation`, `circular:MIN` or `block:LEN`
+/// ([`Surrogate`]'s `FromStr`, shared with the Python package).
 pub fn parse_surrogate(spec: &str) -> Result<Surrogate, String> {
-    let number = |v: &str| {
-        v.parse::<usize>()
-            .map_err(|e| format!("{spec:?}: bad number: {e}"))
-    };
-    match spec.split_once(':') {
-        None if spec == "permutation" => Ok(Surrogate::Permutation),
-        Some(("circular", v)) => Ok(Surrogate::CircularShift {
-            min_shift: number(v)?,
-        }),
-        Some(("block", v)) => Ok(Surrogate::BlockShuffle { block: number(v)? }),
-        _ => Err(format!(
-            "unknown surrogate {spec:?}; expected permutation, circular:MIN or block:LEN"
-        )),
-    }
+    spec.parse()
+        .map_err(|e: infoscope_estimators::EstimatorError| e.to_string())
 }
 
-/// Parse a `--bins` spec such as `unit-minmax:30` or `fixed-edges:-1:1:30`.
+/// Parse a `--bins` spec such as `unit-minmax:30` or `fixed-edges:-1:1:30`
+/// ([`BinPolicy`]'s `FromStr`, shared with the Python package).
 pub fn parse_bins(spec: &str) -> Result<BinPolicy, String> {
-    let parts: Vec<&str> = spec.split(':').collect();
-    let num = |i: usize| -> Result<f64, String> {
-        parts
-            .get(i)
-            .ok_or_else(|| format!("{spec:?} is missing a number"))?
-            .parse::<f64>()
-            .map_err(|e| format!("{spec:?}: {e}"))
-    };
-    let count = |i: usize| -> Result<usize, String> {
-        parts
-            .get(i)
-            .ok_or_else(|| format!("{spec:?} is missing a count"))?
-            .parse::<usize>()
-            .map_err(|e| format!("{spec:?}: bad count: {e}"))
-    };
-    let arity = |n: usize| -> Result<(), String> {
-        if parts.len() == n + 1 {
-            Ok(())
-        } else {
-            Err(format!("{spec:?} needs {n} value(s) after the policy name"))
-        }
-    };
-    let policy = match parts[0] {
-        "unit-minmax" => {
-            arity(1)?;
-            BinPolicy::PerUnitMinMax { n_bins: count(1)? }
-        }
-        "global-minmax" => {
-            arity(1)?;
-            BinPolicy::GlobalMinMax { n_bins: count(1)? }
-        }
-        "quantile" => {
-            arity(1)?;
-            BinPolicy::Quantile { n_bins: count(1)? }
-        }
-        "intervals" => {
-            arity(3)?;
-            BinPolicy::FixedIntervals {
-                lo: num(1)?,
-                hi: num(2)?,
-                n_bins: count(3)?,
-            }
-        }
-        "fixed-edges" => {
-            arity(3)?;
-            BinPolicy::FixedEdges {
-                lo: num(1)?,
-                hi: num(2)?,
-                n_edges: count(3)?,
-            }
-        }
-        "width" => {
-            arity(1)?;
-            BinPolicy::FixedWidth { width: num(1)? }
-        }
-        other => {
-            return Err(format!(
-                "unknown binning policy {other:?}; expected unit-minmax:N, global-minmax:N, \
-                 quantile:N, intervals:LO:HI:N, fixed-edges:LO:HI:N or width:W"
-            ));
-        }
-    };
-    policy.check().map_err(|e| e.to_string())?;
-    Ok(policy)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bins_specs_parse() {
-        assert_eq!(
-            parse_bins("unit-minmax:30"),
-            Ok(BinPolicy::PerUnitMinMax { n_bins: 30 })
-        );
-        assert_eq!(
-            parse_bins("fixed-edges:-1:1:30"),
-            Ok(BinPolicy::FixedEdges {
-                lo: -1.0,
-                hi: 1.0,
-                n_edges: 30
-            })
-        );
-        assert_eq!(
-            parse_bins("width:0.07"),
-            Ok(BinPolicy::FixedWidth { width: 0.07 })
-        );
-        assert!(parse_bins("width:-1").is_err());
-        assert!(parse_bins("quantile").is_err());
-        assert!(parse_bins("bogus:3").is_err());
-        assert!(parse_bins("intervals:0:1").is_err());
-    }
+    spec.parse()
+        .map_err(|e: infoscope_estimators::EstimatorError| e.to_string())
 }

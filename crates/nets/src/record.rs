@@ -95,6 +95,19 @@ pub struct Recording {
     pub meta: RecordingMeta,
 }
 
+/// The optional arrays of a recording, each `[trial, time, C]` when present.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RecordingParts {
+    /// Inputs.
+    pub inputs: Option<ArrayD<f64>>,
+    /// Network outputs.
+    pub outputs: Option<ArrayD<f64>>,
+    /// Targets.
+    pub targets: Option<ArrayD<f64>>,
+    /// Cost mask.
+    pub mask: Option<ArrayD<f64>>,
+}
+
 /// A time-major `[T, B, C]` f32 array as trial-major `[B, T, C]` f64.
 fn trial_major(a: ArrayView3<'_, f32>) -> Array3<f64> {
     let mut out = a.permuted_axes([1, 0, 2]).mapv(f64::from);
@@ -211,28 +224,10 @@ impl Recording {
                 expected: format!("an array named `{key}` in {}", path.display()),
             })
         };
-        let hidden = to_3d("hidden", required("hidden")?, None)?;
-        let (trials, steps) = (hidden.shape()[0], hidden.shape()[1]);
+        let hidden = required("hidden")?;
         let labels = required("labels")?;
-        let labels: Array1<f64> = match labels.shape() {
-            [n] if *n == trials => labels.iter().copied().collect(),
-            [n, 1] if *n == trials => labels.iter().copied().collect(),
-            other => {
-                return Err(NetsError::Shape {
-                    argument: "labels",
-                    got: other.to_vec(),
-                    expected: format!("[{trials}] (one label per trial of `hidden`)"),
-                });
-            }
-        };
-        let optional = |key: &'static str| -> Result<Array3<f64>> {
-            match load(key)? {
-                Some(a) => to_3d(key, a, Some((trials, steps))),
-                None => Ok(Array3::zeros((0, 0, 0))),
-            }
-        };
-        let (inputs, outputs) = (optional("inputs")?, optional("outputs")?);
-        let (targets, mask) = (optional("targets")?, optional("mask")?);
+        let (inputs, outputs) = (load("inputs")?, load("outputs")?);
+        let (targets, mask) = (load("targets")?, load("mask")?);
         let sidecar = Self::sidecar_path(path);
         let meta = if sidecar.exists() {
             infoscope_nn::io::read_json(&sidecar)?
@@ -244,12 +239,58 @@ impl Recording {
             ));
             m
         };
-        Ok(Self {
-            inputs,
+        Self::from_parts(
             hidden,
-            outputs,
-            targets,
-            mask,
+            labels,
+            RecordingParts {
+                inputs,
+                outputs,
+                targets,
+                mask,
+            },
+            meta,
+        )
+    }
+
+    /// A recording from arrays in the documented layout: `hidden` `[trial, time, unit]`,
+    /// `labels` `[trial]` (or `[trial, 1]`), and the optional arrays `[trial, time, C]`
+    /// (absent ones are stored empty). This is what [`Recording::read`] and the Python
+    /// package build recordings with.
+    ///
+    /// # Errors
+    /// [`NetsError::Shape`] when an array is not 3-D (1-D for `labels`) or does not share the
+    /// trial and time counts of `hidden`.
+    pub fn from_parts(
+        hidden: ArrayD<f64>,
+        labels: ArrayD<f64>,
+        optional: RecordingParts,
+        meta: RecordingMeta,
+    ) -> Result<Self> {
+        let hidden = to_3d("hidden", hidden, None)?;
+        let (trials, steps) = (hidden.shape()[0], hidden.shape()[1]);
+        let labels: Array1<f64> = match labels.shape() {
+            [n] if *n == trials => labels.iter().copied().collect(),
+            [n, 1] if *n == trials => labels.iter().copied().collect(),
+            other => {
+                return Err(NetsError::Shape {
+                    argument: "labels",
+                    got: other.to_vec(),
+                    expected: format!("[{trials}] (one label per trial of `hidden`)"),
+                });
+            }
+        };
+        let optional_3d = |key: &'static str, a: Option<ArrayD<f64>>| -> Result<Array3<f64>> {
+            match a {
+                Some(a) => to_3d(key, a, Some((trials, steps))),
+                None => Ok(Array3::zeros((0, 0, 0))),
+            }
+        };
+        Ok(Self {
+            inputs: optional_3d("inputs", optional.inputs)?,
+            hidden,
+            outputs: optional_3d("outputs", optional.outputs)?,
+            targets: optional_3d("targets", optional.targets)?,
+            mask: optional_3d("mask", optional.mask)?,
             labels,
             meta,
         })

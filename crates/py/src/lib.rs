@@ -1,7 +1,75 @@
 //! # infoscope-py
 //!
-//! Brief overview: the PyO3 glue behind the Python package `infoscope` (`python/infoscope`).
-//! Bindings only convert, call and map errors; no math lives here (DESIGN.md §1). The bindings
-//! (PyO3 0.30 + numpy 0.30, built by maturin) arrive with the Python-package issue; until then
-//! this crate has no dependencies so the workspace builds without a Python toolchain.
+//! Brief overview: the PyO3 glue behind the Python package `infoscope` (`python/infoscope`),
+//! built by maturin as the extension module `infoscope._core`. Bindings only convert, call
+//! and map errors; no math lives here (DESIGN.md §1).
+//!
+//! - `arrays`: numpy arguments as ndarray views (float64 borrowed in any memory order, other
+//!   real dtypes converted once) and results as numpy arrays.
+//! - `json`: settings in as JSON objects with the Rust/TOML field names, serde results out.
+//! - `errors`: every Rust error as a subclass of `infoscope.errors.InfoscopeError`.
+//! - `threads`: computation with the GIL released, on a bounded thread pool (`threads=`).
+//! - `estimators`, `kt`, `nets`, `analysis`: the functions the Python modules wrap.
 #![deny(missing_docs)]
+
+pub(crate) mod analysis;
+pub(crate) mod arrays;
+pub(crate) mod errors;
+pub(crate) mod estimators;
+pub(crate) mod json;
+pub(crate) mod kt;
+pub(crate) mod nets;
+pub(crate) mod threads;
+
+use pyo3::prelude::*;
+
+/// The extension module `infoscope._core` (use the `infoscope` package instead).
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<nets::Model>()?;
+    macro_rules! add {
+        ($($f:path),* $(,)?) => { $( m.add_function(wrap_pyfunction!($f, m)?)?; )* };
+    }
+    add!(
+        estimators::check_params,
+        estimators::mutual_information,
+        estimators::conditional_mutual_information,
+        estimators::entropy,
+        estimators::binned_mi_labels,
+        estimators::binned_symbols,
+        estimators::binned_per_unit,
+        estimators::binned_per_unit_test,
+        estimators::plugin_estimate,
+        estimators::gaussian_from_covariance,
+        estimators::ksg_local_values,
+        estimators::ksg_pairwise,
+        estimators::mi_surrogate_test,
+        estimators::mi_bootstrap_ci,
+        estimators::bh_q_values,
+        estimators::surrogate_row_orders,
+        kt::kt_check,
+        kt::kt_bounds,
+        kt::kt_label_surrogate_test,
+        kt::kt_bootstrap_ci,
+        kt::kt_noise_sweep,
+        nets::generate_trials,
+        nets::train_leaky,
+        nets::fit_reservoir,
+        nets::recording_meta_defaults,
+        nets::read_recording,
+        nets::write_recording,
+        analysis::analysis_defaults,
+        analysis::analysis_check,
+        analysis::experiment_defaults,
+        analysis::read_experiment,
+        analysis::experiment_check,
+        analysis::experiment_toml,
+        analysis::analyze_recording,
+        analysis::information_plane_of,
+        analysis::gradient_snr_of,
+        analysis::run_experiment_in,
+        analysis::write_report_of,
+    );
+    Ok(())
+}

@@ -305,6 +305,88 @@ fn quantile_rule(col: ArrayView1<'_, f64>, n_bins: usize) -> ColumnRule {
     ColumnRule::Sorted { edges }
 }
 
+/// The compact spec of a policy, as the CLI's `--bins` and the Python package's `policy=`
+/// take it: `unit-minmax:N`, `global-minmax:N`, `quantile:N`, `intervals:LO:HI:N`,
+/// `fixed-edges:LO:HI:N` or `width:W`. The parsed policy is checked.
+impl std::str::FromStr for BinPolicy {
+    type Err = EstimatorError;
+
+    fn from_str(spec: &str) -> Result<Self> {
+        let bad = |reason: String| EstimatorError::InvalidParameter {
+            name: "policy",
+            reason,
+        };
+        let parts: Vec<&str> = spec.split(':').collect();
+        let value = |i: usize| -> Result<&str> {
+            parts
+                .get(i)
+                .copied()
+                .ok_or_else(|| bad(format!("{spec:?} is missing a value")))
+        };
+        let num = |i: usize| -> Result<f64> {
+            value(i)?
+                .parse::<f64>()
+                .map_err(|e| bad(format!("{spec:?}: bad number: {e}")))
+        };
+        let count = |i: usize| -> Result<usize> {
+            value(i)?
+                .parse::<usize>()
+                .map_err(|e| bad(format!("{spec:?}: bad count: {e}")))
+        };
+        let arity = |n: usize| -> Result<()> {
+            if parts.len() == n + 1 {
+                Ok(())
+            } else {
+                Err(bad(format!(
+                    "{spec:?} needs {n} value(s) after the policy name"
+                )))
+            }
+        };
+        let policy = match parts[0] {
+            "unit-minmax" => {
+                arity(1)?;
+                BinPolicy::PerUnitMinMax { n_bins: count(1)? }
+            }
+            "global-minmax" => {
+                arity(1)?;
+                BinPolicy::GlobalMinMax { n_bins: count(1)? }
+            }
+            "quantile" => {
+                arity(1)?;
+                BinPolicy::Quantile { n_bins: count(1)? }
+            }
+            "intervals" => {
+                arity(3)?;
+                BinPolicy::FixedIntervals {
+                    lo: num(1)?,
+                    hi: num(2)?,
+                    n_bins: count(3)?,
+                }
+            }
+            "fixed-edges" => {
+                arity(3)?;
+                BinPolicy::FixedEdges {
+                    lo: num(1)?,
+                    hi: num(2)?,
+                    n_edges: count(3)?,
+                }
+            }
+            "width" => {
+                arity(1)?;
+                BinPolicy::FixedWidth { width: num(1)? }
+            }
+            other => {
+                return Err(bad(format!(
+                    "unknown binning policy {other:?}; expected unit-minmax:N, global-minmax:N, \
+                     quantile:N, intervals:LO:HI:N, fixed-edges:LO:HI:N or width:W"
+                )));
+            }
+        };
+        policy.check()?;
+        Ok(policy)
+    }
+}
+
 impl BinPolicy {
     /// Validate the policy's parameters.
     pub fn check(&self) -> Result<()> {
@@ -440,6 +522,50 @@ fn check_n_bins(n_bins: usize) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn policy_specs_parse_and_bad_ones_name_the_policy() {
+        let p = |s: &str| s.parse::<BinPolicy>();
+        assert_eq!(
+            p("unit-minmax:30"),
+            Ok(BinPolicy::PerUnitMinMax { n_bins: 30 })
+        );
+        assert_eq!(
+            p("fixed-edges:-1:1:30"),
+            Ok(BinPolicy::FixedEdges {
+                lo: -1.0,
+                hi: 1.0,
+                n_edges: 30
+            })
+        );
+        assert_eq!(p("width:0.07"), Ok(BinPolicy::FixedWidth { width: 0.07 }));
+        assert_eq!(
+            p("intervals:0:1:4"),
+            Ok(BinPolicy::FixedIntervals {
+                lo: 0.0,
+                hi: 1.0,
+                n_bins: 4
+            })
+        );
+        assert_eq!(p("quantile:3"), Ok(BinPolicy::Quantile { n_bins: 3 }));
+        assert_eq!(
+            p("global-minmax:2"),
+            Ok(BinPolicy::GlobalMinMax { n_bins: 2 })
+        );
+        for bad in [
+            "width:-1",
+            "quantile",
+            "bogus:3",
+            "intervals:0:1",
+            "unit-minmax:x",
+        ] {
+            let err = p(bad).expect_err(bad);
+            assert!(
+                matches!(err, EstimatorError::InvalidParameter { name, .. } if name == "policy" || name == "width"),
+                "{bad}: {err}"
+            );
+        }
+    }
     use ndarray::array;
 
     use super::*;

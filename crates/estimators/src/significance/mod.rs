@@ -51,6 +51,34 @@ pub enum Surrogate {
     },
 }
 
+/// The compact spec of a surrogate, as the CLI's `--surrogate` and the Python package's
+/// `surrogate=` take it: `permutation`, `circular:MIN` or `block:LEN`. Whether the numbers fit
+/// the data is checked by the test that uses it.
+impl std::str::FromStr for Surrogate {
+    type Err = EstimatorError;
+
+    fn from_str(spec: &str) -> Result<Self> {
+        let bad = |reason: String| EstimatorError::InvalidParameter {
+            name: "surrogate",
+            reason,
+        };
+        let number = |v: &str| {
+            v.parse::<usize>()
+                .map_err(|e| bad(format!("{spec:?}: bad number: {e}")))
+        };
+        match spec.split_once(':') {
+            None if spec == "permutation" => Ok(Surrogate::Permutation),
+            Some(("circular", v)) => Ok(Surrogate::CircularShift {
+                min_shift: number(v)?,
+            }),
+            Some(("block", v)) => Ok(Surrogate::BlockShuffle { block: number(v)? }),
+            _ => Err(bad(format!(
+                "unknown surrogate {spec:?}; expected permutation, circular:MIN or block:LEN"
+            ))),
+        }
+    }
+}
+
 /// The result of a surrogate test.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SurrogateTest {
@@ -351,4 +379,32 @@ pub fn benjamini_hochberg(p_values: &[f64]) -> Result<Vec<f64>> {
         q[i] = running;
     }
     Ok(q)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surrogate_specs_parse_and_bad_ones_name_the_surrogate() {
+        let p = |s: &str| s.parse::<Surrogate>();
+        assert_eq!(p("permutation"), Ok(Surrogate::Permutation));
+        assert_eq!(
+            p("circular:50"),
+            Ok(Surrogate::CircularShift { min_shift: 50 })
+        );
+        assert_eq!(p("block:7"), Ok(Surrogate::BlockShuffle { block: 7 }));
+        for bad in ["shuffle", "circular", "block:x", "circular:-1", ""] {
+            assert!(
+                matches!(
+                    p(bad),
+                    Err(EstimatorError::InvalidParameter {
+                        name: "surrogate",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+    }
 }
