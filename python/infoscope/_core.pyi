@@ -48,6 +48,7 @@ __all__ = [
     "read_experiment",
     "read_recording",
     "recording_meta_defaults",
+    "results_of",
     "run_experiment_in",
     "surrogate_row_orders",
     "train_leaky",
@@ -206,6 +207,7 @@ def run_experiment_in(
     progress: _Progress = None,
     threads: Optional[int] = None,
 ) -> str: ...
+def results_of(networks: List[str], config: str) -> str: ...
 def write_report_of(
     results: str, out: _Path, unit: str = "bits", png: bool = False, title: str = "infoscope report"
 ) -> str: ...

@@ -25,6 +25,7 @@ __all__ = [
     "read_experiment",
     "experiment_toml",
     "run_experiment",
+    "as_results",
     "write_report",
 ]
 
@@ -128,14 +129,29 @@ def run_experiment(
     return Record(json.loads(text))
 
 
+def as_results(
+    networks: Union[Record, Sequence[Record]], *, config: Optional[Mapping[str, Any]] = None, **settings: Any
+) -> Record:
+    """Results (the layout of ``results.json``) of one or more :func:`analyze` outputs, e.g. a
+    trained network and a control side by side; ``config``/settings: those of the analyses."""
+    items = [networks] if isinstance(networks, Record) else list(networks)
+    text = _core.results_of([n.to_json() for n in items], _config(config, settings))
+    return Record(json.loads(text))
+
+
 def write_report(
-    results: Record,
+    results: Union[Record, Sequence[Record]],
     out: PathLike,
     *,
     unit: str = "bits",
     png: bool = False,
     title: str = "infoscope report",
 ) -> Path:
-    """Write the self-contained ``report.html`` (and ``figures/``) of Results into ``out``;
-    returns the HTML file's path."""
-    return Path(_core.write_report_of(results.to_json(), os.fspath(out), unit, png, title))
+    """Write the self-contained ``report.html`` (and ``figures/``) into ``out`` and return its
+    path: of Results (:func:`run_experiment`), or of network analyses (:func:`analyze`, one or
+    a list; wrapped with :func:`as_results` and the default settings)."""
+    if isinstance(results, Record) and "networks" in results:
+        whole = results
+    else:
+        whole = as_results(results)
+    return Path(_core.write_report_of(whole.to_json(), os.fspath(out), unit, png, title))

@@ -91,7 +91,7 @@ def generate_trials(
     )
 
 
-@dataclass
+@dataclass(eq=False)
 class Recording:
     """A network's activity on a batch of trials, in the layout every analysis reads.
 

@@ -83,6 +83,10 @@ def test_numpy_export_layouts_and_round_trip(tmp_path):
     assert back.inputs is None and infoscope.analyze(back, **settings) == a
     active = a.neurons.active
     assert 0 in active.tolist()
+    both = infoscope.as_results([a, infoscope.analyze(rec64, name="copy", **settings)], **settings)
+    assert both.unit == "nats" and [n.name for n in both.networks] == ["network", "copy"]
+    html = infoscope.write_report(a, tmp_path / "report")
+    assert html.name == "report.html" and "<svg" in html.read_text()
 
 
 def test_train_record_and_gradient_snr(tmp_path):

@@ -157,6 +157,33 @@ pub(crate) fn run_experiment_in(
     to_text(&result?)
 }
 
+/// Results (JSON) of network analyses (each NetworkAnalysis JSON), as `infoscope analyze`
+/// writes them: schema, version, unit, the configuration and the permutation seed.
+#[pyfunction]
+pub(crate) fn results_of(networks: Vec<String>, config: &str) -> Result<String> {
+    let c = self::config(config)?;
+    let networks = networks
+        .iter()
+        .map(|n| {
+            serde_json::from_str(n)
+                .map_err(|e| param("networks", format!("not a network analysis: {e}")))
+        })
+        .collect::<Result<Vec<infoscope_analysis::NetworkAnalysis>>>()?;
+    let results = Results {
+        schema_version: infoscope_analysis::RESULTS_SCHEMA,
+        infoscope_version: env!("CARGO_PKG_VERSION").into(),
+        experiment: "analyze".into(),
+        unit: "nats".into(),
+        config: serde_json::json!({ "analysis": c }),
+        seeds: vec![infoscope_analysis::NamedSeed {
+            name: "analysis permutations".into(),
+            seed: c.seed,
+        }],
+        networks,
+    };
+    to_text(&results)
+}
+
 /// Write `report.html` and `figures/` for Results (JSON) into `out`; returns the HTML path.
 #[pyfunction]
 #[pyo3(signature = (results, out, unit="bits", png=false, title="infoscope report"))]

@@ -69,6 +69,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         analysis::information_plane_of,
         analysis::gradient_snr_of,
         analysis::run_experiment_in,
+        analysis::results_of,
         analysis::write_report_of,
     );
     Ok(())
