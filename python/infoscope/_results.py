@@ -76,10 +76,6 @@ class Estimate:
     warnings: List[str] = field(default_factory=list)
 
     @classmethod
-    def _from_json(cls, text: str) -> "Estimate":
-        return cls._from_dict(json.loads(text))
-
-    @classmethod
     def _from_dict(cls, d: Mapping[str, Any]) -> "Estimate":
         return cls(
             value=_float(d["value"]),
@@ -147,7 +143,7 @@ class SurrogateTest:
     @classmethod
     def _from_dict(cls, d: Mapping[str, Any]) -> "SurrogateTest":
         return cls(
-            estimate=Estimate._from_json(d["estimate"]),
+            estimate=Estimate._from_dict(d["estimate"]),
             null=np.asarray(d["null"], dtype=np.float64),
             null_mean=float(d["null_mean"]),
             null_std=float(d["null_std"]),
@@ -194,7 +190,7 @@ class BootstrapCi:
     @classmethod
     def _from_dict(cls, d: Mapping[str, Any]) -> "BootstrapCi":
         return cls(
-            estimate=Estimate._from_json(d["estimate"]),
+            estimate=Estimate._from_dict(d["estimate"]),
             lower=float(d["lower"]),
             upper=float(d["upper"]),
             level=float(d["level"]),

@@ -92,7 +92,7 @@ class _MiEstimator(_Estimator):
 
     def estimate(self, x: ArrayLike, y: ArrayLike, *, threads: Threads = None) -> Estimate:
         """I(X;Y) in nats, from paired rows of ``x`` and ``y``."""
-        return Estimate._from_json(
+        return Estimate._from_dict(
             _core.mutual_information(self._method, self._params, x, y, threads)
         )
 
@@ -100,7 +100,7 @@ class _MiEstimator(_Estimator):
         self, x: ArrayLike, y: ArrayLike, z: ArrayLike, *, threads: Threads = None
     ) -> Estimate:
         """I(X;Y|Z) in nats."""
-        return Estimate._from_json(
+        return Estimate._from_dict(
             _core.conditional_mutual_information(self._method, self._params, x, y, z, threads)
         )
 
@@ -193,18 +193,18 @@ class Binned(_MiEstimator):
     ) -> Estimate:
         """I(X;Y) in nats; Y as labels or binned per ``y_kind`` (see the class)."""
         if _y_is_labels(y, y_kind):
-            return Estimate._from_json(_core.binned_mi_labels(self._params, x, y, threads))
+            return Estimate._from_dict(_core.binned_mi_labels(self._params, x, y, threads))
         return super().estimate(x, y, threads=threads)
 
     def mutual_information_with_labels(
         self, x: ArrayLike, labels: ArrayLike, *, threads: Threads = None
     ) -> Estimate:
         """I(X; labels) with the labels (integers) never binned."""
-        return Estimate._from_json(_core.binned_mi_labels(self._params, x, labels, threads))
+        return Estimate._from_dict(_core.binned_mi_labels(self._params, x, labels, threads))
 
     def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
         """H(X) of the binned data (each row's bins form one symbol), nats."""
-        return Estimate._from_json(_core.entropy(self._method, self._params, x, threads))
+        return Estimate._from_dict(_core.entropy(self._method, self._params, x, threads))
 
     def bin(self, x: ArrayLike) -> np.ndarray:
         """The bin (symbol) of every value, int64, rows × columns."""
@@ -309,7 +309,7 @@ class PlugIn(_Estimator):
         super().__init__(correction=correction)
 
     def _call(self, op: str, x: ArrayLike, y: Any = None, z: Any = None, threads: Threads = None) -> Estimate:
-        return Estimate._from_json(_core.plugin_estimate(self._params, op, x, y, z, threads))
+        return Estimate._from_dict(_core.plugin_estimate(self._params, op, x, y, z, threads))
 
     def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
         """H(X), nats."""
@@ -354,7 +354,7 @@ class Gaussian(_MiEstimator):
 
     def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
         """Differential entropy H(X), nats."""
-        return Estimate._from_json(_core.entropy(self._method, self._params, x, threads))
+        return Estimate._from_dict(_core.entropy(self._method, self._params, x, threads))
 
     def from_covariance(
         self,
@@ -365,7 +365,7 @@ class Gaussian(_MiEstimator):
     ) -> Estimate:
         """From a covariance matrix and the indices of the variables: H(X) (``x`` only),
         I(X;Y) (``x``, ``y``) or I(X;Y|Z) (all three)."""
-        return Estimate._from_json(
+        return Estimate._from_dict(
             _core.gaussian_from_covariance(
                 self._params,
                 cov,
@@ -450,7 +450,7 @@ class KozachenkoLeonenko(_Estimator):
 
     def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
         """Differential entropy H(X), nats."""
-        return Estimate._from_json(_core.entropy(self._method, self._params, x, threads))
+        return Estimate._from_dict(_core.entropy(self._method, self._params, x, threads))
 
 
 class KolchinskyTracey:
@@ -492,7 +492,7 @@ class KolchinskyTracey:
 
     def _bounds(self, quantity: str, h: ArrayLike, labels: Any, weights: Any, threads: Threads) -> Bounds:
         lo, hi = _core.kt_bounds(quantity, self.noise_var, h, labels, weights, self._tile, threads)
-        return Bounds(Estimate._from_json(lo), Estimate._from_json(hi))
+        return Bounds(Estimate._from_dict(lo), Estimate._from_dict(hi))
 
     def entropy_bounds(self, h: ArrayLike, weights: Optional[ArrayLike] = None, *, threads: Threads = None) -> Bounds:
         """Bounds on the differential entropy H(T), nats."""

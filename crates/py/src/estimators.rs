@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 
 use crate::arrays::{labels, matrix, symbols, table_out, vec_out};
 use crate::errors::{Result, param};
-use crate::json::{object, settings, to_text};
+use crate::json::{object, settings, to_py, to_text};
 use crate::threads::compute;
 
 /// One of the estimators of I(X;Y) on continuous data.
@@ -150,7 +150,7 @@ pub(crate) fn mutual_information(
     x: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
     threads: Option<usize>,
-) -> Result<String> {
+) -> Result<Py<PyAny>> {
     let est = MiEstimator::new(method, params)?;
     let (x, y) = (matrix(x, "x")?, matrix(y, "y")?);
     let (x, y) = (x.view(), y.view());
@@ -159,7 +159,7 @@ pub(crate) fn mutual_information(
         MiEstimator::Gaussian(g) => g.estimate(x, y),
         MiEstimator::Ksg(k) => k.estimate(x, y),
     })??;
-    to_text(&e)
+    to_py(py, &e)
 }
 
 /// I(X;Y|Z) of continuous data, as Estimate JSON.
@@ -173,7 +173,7 @@ pub(crate) fn conditional_mutual_information(
     y: &Bound<'_, PyAny>,
     z: &Bound<'_, PyAny>,
     threads: Option<usize>,
-) -> Result<String> {
+) -> Result<Py<PyAny>> {
     let est = MiEstimator::new(method, params)?;
     let (x, y, z) = (matrix(x, "x")?, matrix(y, "y")?, matrix(z, "z")?);
     let (x, y, z) = (x.view(), y.view(), z.view());
@@ -182,7 +182,7 @@ pub(crate) fn conditional_mutual_information(
         MiEstimator::Gaussian(g) => g.estimate_conditional(x, y, z),
         MiEstimator::Ksg(k) => k.estimate_conditional(x, y, z),
     })??;
-    to_text(&e)
+    to_py(py, &e)
 }
 
 /// H(X) of continuous data (binned, gaussian or kl), as Estimate JSON.
@@ -194,7 +194,7 @@ pub(crate) fn entropy(
     params: &str,
     x: &Bound<'_, PyAny>,
     threads: Option<usize>,
-) -> Result<String> {
+) -> Result<Py<PyAny>> {
     let x = matrix(x, "x")?;
     let x = x.view();
     let e = match method {
@@ -213,7 +213,7 @@ pub(crate) fn entropy(
             }
         },
     };
-    to_text(&e)
+    to_py(py, &e)
 }
 
 /// Binned I(X; labels): one label per row (a 1-column table), or several label columns (X is
@@ -242,12 +242,12 @@ pub(crate) fn binned_mi_labels(
     x: &Bound<'_, PyAny>,
     y: &Bound<'_, PyAny>,
     threads: Option<usize>,
-) -> Result<String> {
+) -> Result<Py<PyAny>> {
     let b = binned(params)?;
     let (x, y) = (matrix(x, "x")?, symbols(y, "y")?);
     let x = x.view();
     let e = compute(py, threads, || binned_with_labels(&b, x, y.view()))??;
-    to_text(&e)
+    to_py(py, &e)
 }
 
 /// The symbols of each value of `x` under the binning policy (int64, same shape as a table).
@@ -318,7 +318,7 @@ pub(crate) fn plugin_estimate(
     y: Option<&Bound<'_, PyAny>>,
     z: Option<&Bound<'_, PyAny>>,
     threads: Option<usize>,
-) -> Result<String> {
+) -> Result<Py<PyAny>> {
     let p = plugin(params)?;
     let x = symbols(x, "x")?;
     let y = y.map(|y| symbols(y, "y")).transpose()?;
@@ -350,19 +350,20 @@ pub(crate) fn plugin_estimate(
         }
         other => return Err(param("op", format!("unknown plug-in quantity {other:?}"))),
     };
-    to_text(&e)
+    to_py(py, &e)
 }
 
 /// Gaussian quantities from a covariance matrix and index lists of the variables.
 #[pyfunction]
 #[pyo3(signature = (params, cov, x, y=None, z=None))]
 pub(crate) fn gaussian_from_covariance(
+    py: Python<'_>,
     params: &str,
     cov: &Bound<'_, PyAny>,
     x: Vec<usize>,
     y: Option<Vec<usize>>,
     z: Option<Vec<usize>>,
-) -> Result<String> {
+) -> Result<Py<PyAny>> {
     let g = gaussian(params)?;
     let cov = matrix(cov, "cov")?;
     let cov = cov.view();
@@ -372,7 +373,7 @@ pub(crate) fn gaussian_from_covariance(
         (Some(y), Some(z)) => g.cmi_from_covariance(cov, &x, &y, &z)?,
         (None, Some(_)) => return Err(param("y", "conditional MI needs `y` as well as `z`")),
     };
-    to_text(&e)
+    to_py(py, &e)
 }
 
 /// KSG local (pointwise) values, nats; their mean is the estimate.
@@ -432,7 +433,7 @@ pub(crate) fn ksg_pairwise<'py>(
 /// A surrogate test as a dict (estimate as JSON, the null as an array).
 pub(crate) fn test_dict<'py>(py: Python<'py>, t: SurrogateTest) -> Result<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("estimate", to_text(&t.estimate)?)?;
+    d.set_item("estimate", to_py(py, &t.estimate)?)?;
     d.set_item("null", vec_out(py, t.null))?;
     d.set_item("null_mean", t.null_mean)?;
     d.set_item("null_std", t.null_std)?;
@@ -443,7 +444,7 @@ pub(crate) fn test_dict<'py>(py: Python<'py>, t: SurrogateTest) -> Result<Bound<
 /// A bootstrap interval as a dict.
 pub(crate) fn ci_dict<'py>(py: Python<'py>, ci: BootstrapCi) -> Result<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("estimate", to_text(&ci.estimate)?)?;
+    d.set_item("estimate", to_py(py, &ci.estimate)?)?;
     d.set_item("lower", ci.lower)?;
     d.set_item("upper", ci.upper)?;
     d.set_item("level", ci.level)?;

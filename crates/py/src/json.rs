@@ -2,6 +2,8 @@
 //! (the names of the Rust and TOML fields) and decodes results from JSON, so one set of names
 //! serves all three faces of infoscope.
 
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyList};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -51,4 +53,45 @@ where
 /// `value` as JSON text.
 pub(crate) fn to_text<T: Serialize + ?Sized>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| param("result", format!("cannot encode: {e}")))
+}
+
+/// `value` as Python objects (dicts, lists, str, int, float, bool, None), built directly:
+/// cheaper than JSON text decoded by Python for the small results of every estimator call.
+/// Non-finite floats become None, as in JSON.
+pub(crate) fn to_py<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> Result<Py<PyAny>> {
+    let v =
+        serde_json::to_value(value).map_err(|e| param("result", format!("cannot encode: {e}")))?;
+    Ok(value_to_py(py, &v)?)
+}
+
+fn value_to_py(py: Python<'_>, v: &Value) -> PyResult<Py<PyAny>> {
+    Ok(match v {
+        Value::Null => py.None(),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any().unbind(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any().unbind(),
+            (None, Some(u)) => u.into_pyobject(py)?.into_any().unbind(),
+            _ => n
+                .as_f64()
+                .unwrap_or(f64::NAN)
+                .into_pyobject(py)?
+                .into_any()
+                .unbind(),
+        },
+        Value::String(s) => s.into_pyobject(py)?.into_any().unbind(),
+        Value::Array(a) => {
+            let items = a
+                .iter()
+                .map(|x| value_to_py(py, x))
+                .collect::<PyResult<Vec<_>>>()?;
+            PyList::new(py, items)?.into_any().unbind()
+        }
+        Value::Object(m) => {
+            let d = PyDict::new(py);
+            for (k, x) in m {
+                d.set_item(k, value_to_py(py, x)?)?;
+            }
+            d.into_any().unbind()
+        }
+    })
 }

@@ -10,7 +10,7 @@ use pyo3::types::PyDict;
 use crate::arrays::{labels, matrix, vec_out, vector};
 use crate::errors::{Result, param};
 use crate::estimators::{ci_dict, test_dict};
-use crate::json::to_text;
+use crate::json::{to_py, to_text};
 use crate::threads::compute;
 
 fn estimator(noise_var: f64, tile: Option<usize>) -> Result<KolchinskyTracey> {
@@ -24,8 +24,8 @@ fn weights_of(weights: Option<&Bound<'_, PyAny>>) -> Result<Option<Array1<f64>>>
     weights.map(|w| vector(w, "weights")).transpose()
 }
 
-fn pair(b: &KtBounds) -> Result<(String, String)> {
-    Ok((to_text(&b.lower)?, to_text(&b.upper)?))
+fn pair(py: Python<'_>, b: &KtBounds) -> Result<(Py<PyAny>, Py<PyAny>)> {
+    Ok((to_py(py, &b.lower)?, to_py(py, &b.upper)?))
 }
 
 /// The checked parameters (noise variance and tile) as JSON.
@@ -49,7 +49,7 @@ pub(crate) fn kt_bounds(
     weights: Option<&Bound<'_, PyAny>>,
     tile: Option<usize>,
     threads: Option<usize>,
-) -> Result<(String, String)> {
+) -> Result<(Py<PyAny>, Py<PyAny>)> {
     let kt = estimator(noise_var, tile)?;
     let h = matrix(h, "h")?;
     let w = weights_of(weights)?;
@@ -67,7 +67,7 @@ pub(crate) fn kt_bounds(
             ));
         }
     };
-    pair(&b)
+    pair(py, &b)
 }
 
 /// Surrogate tests of both I(T;Y) estimates (relabelings share the pairwise distances).
