@@ -16,6 +16,8 @@ use infoscope_estimators::{ConditionalMutualInformation, Entropy, Estimate, Mutu
 use ndarray::{Array2, ArrayView2};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::arrays::{labels, matrix, symbols, table_out, vec_out};
@@ -83,29 +85,29 @@ fn normalise_correction(fields: &mut Map<String, Value>) {
     }
 }
 
+/// The settings of `method` from the Python side's JSON, compact forms expanded.
+fn parsed<P: DeserializeOwned + Serialize + Default>(method: &str, params: &str) -> Result<P> {
+    settings(method, expand(method, object("params", params)?)?)
+}
+
 fn binned(params: &str) -> Result<Binned> {
-    let p: BinnedParams = settings("binned", expand("binned", object("params", params)?)?)?;
-    Ok(p.check()?)
+    Ok(parsed::<BinnedParams>("binned", params)?.check()?)
 }
 
 fn plugin(params: &str) -> Result<PlugIn> {
-    let p: PlugInParams = settings("plugin", expand("plugin", object("params", params)?)?)?;
-    Ok(p.check()?)
+    Ok(parsed::<PlugInParams>("plugin", params)?.check()?)
 }
 
 fn gaussian(params: &str) -> Result<Gaussian> {
-    let p: GaussianParams = settings("gaussian", object("params", params)?)?;
-    Ok(p.check()?)
+    Ok(parsed::<GaussianParams>("gaussian", params)?.check()?)
 }
 
 fn ksg(params: &str) -> Result<Ksg> {
-    let p: KsgParams = settings("ksg", expand("ksg", object("params", params)?)?)?;
-    Ok(p.check()?)
+    Ok(parsed::<KsgParams>("ksg", params)?.check()?)
 }
 
 fn kl(params: &str) -> Result<KozachenkoLeonenko> {
-    let p: KozachenkoLeonenkoParams = settings("kl", object("params", params)?)?;
-    Ok(p.check()?)
+    Ok(parsed::<KozachenkoLeonenkoParams>("kl", params)?.check()?)
 }
 
 impl MiEstimator {
