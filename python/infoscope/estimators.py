@@ -87,8 +87,21 @@ class _Estimator:
 class _MiEstimator(_Estimator):
     """Common I(X;Y) methods: estimate, conditional estimate, surrogate test, bootstrap."""
 
-    def _labels(self, y: ArrayLike) -> bool:
-        return False
+    def _surrogate_test(
+        self, x: ArrayLike, y: ArrayLike, labels: bool, n_surrogates: int, surrogate: str, seed: int, threads: Threads
+    ) -> SurrogateTest:
+        d = _core.mi_surrogate_test(
+            self._method, self._params, x, y, labels, surrogate, n_surrogates, seed, threads
+        )
+        return SurrogateTest._from_dict(d)
+
+    def _bootstrap_ci(
+        self, x: ArrayLike, y: ArrayLike, labels: bool, n_resamples: int, level: float, seed: int, threads: Threads
+    ) -> BootstrapCi:
+        d = _core.mi_bootstrap_ci(
+            self._method, self._params, x, y, labels, n_resamples, level, seed, threads
+        )
+        return BootstrapCi._from_dict(d)
 
     def estimate(self, x: ArrayLike, y: ArrayLike, *, threads: Threads = None) -> Estimate:
         """I(X;Y) in nats, from paired rows of ``x`` and ``y``."""
@@ -120,18 +133,7 @@ class _MiEstimator(_Estimator):
         at least MIN rows) or ``"block:LEN"`` (shuffle blocks of LEN rows); the last two keep
         Y's autocorrelation. The estimate itself is unchanged; p = (1 + #null ≥ it)/(N + 1).
         """
-        d = _core.mi_surrogate_test(
-            self._method,
-            self._params,
-            x,
-            y,
-            self._labels(y),
-            surrogate,
-            n_surrogates,
-            seed,
-            threads,
-        )
-        return SurrogateTest._from_dict(d)
+        return self._surrogate_test(x, y, False, n_surrogates, surrogate, seed, threads)
 
     def bootstrap_ci(
         self,
@@ -144,18 +146,7 @@ class _MiEstimator(_Estimator):
         threads: Threads = None,
     ) -> BootstrapCi:
         """Bootstrap percentile interval of I(X;Y) (rows resampled with replacement)."""
-        d = _core.mi_bootstrap_ci(
-            self._method,
-            self._params,
-            x,
-            y,
-            self._labels(y),
-            n_resamples,
-            level,
-            seed,
-            threads,
-        )
-        return BootstrapCi._from_dict(d)
+        return self._bootstrap_ci(x, y, False, n_resamples, level, seed, threads)
 
 
 def _is_integer(a: ArrayLike) -> bool:
@@ -242,18 +233,7 @@ class Binned(_MiEstimator):
         threads: Threads = None,
     ) -> SurrogateTest:
         """Test I(X;Y) > 0 (see :meth:`_MiEstimator.surrogate_test`); Y per ``y_kind``."""
-        d = _core.mi_surrogate_test(
-            self._method,
-            self._params,
-            x,
-            y,
-            _y_is_labels(y, y_kind),
-            surrogate,
-            n_surrogates,
-            seed,
-            threads,
-        )
-        return SurrogateTest._from_dict(d)
+        return self._surrogate_test(x, y, _y_is_labels(y, y_kind), n_surrogates, surrogate, seed, threads)
 
     def bootstrap_ci(
         self,
@@ -267,18 +247,7 @@ class Binned(_MiEstimator):
         threads: Threads = None,
     ) -> BootstrapCi:
         """Bootstrap percentile interval of I(X;Y); Y per ``y_kind``."""
-        d = _core.mi_bootstrap_ci(
-            self._method,
-            self._params,
-            x,
-            y,
-            _y_is_labels(y, y_kind),
-            n_resamples,
-            level,
-            seed,
-            threads,
-        )
-        return BootstrapCi._from_dict(d)
+        return self._bootstrap_ci(x, y, _y_is_labels(y, y_kind), n_resamples, level, seed, threads)
 
 
 def _y_is_labels(y: ArrayLike, y_kind: str) -> bool:

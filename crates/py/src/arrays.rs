@@ -130,6 +130,14 @@ pub(crate) fn vector(obj: &Bound<'_, PyAny>, name: &str) -> Result<Array1<f64>> 
         .to_owned())
 }
 
+/// A float argument of any number of dimensions, copied.
+pub(crate) fn floats_nd(obj: &Bound<'_, PyAny>, name: &str) -> Result<ndarray::ArrayD<f64>> {
+    let a = as_f64(ndarray(obj, name)?, name)?;
+    let a = a.cast_into::<PyArrayDyn<f64>>().map_err(PyErr::from)?;
+    let view = a.try_readonly().map_err(|e| borrow_error(name, e))?;
+    Ok(view.as_array().to_owned())
+}
+
 /// A float argument of exactly 3 dimensions, copied into standard layout.
 pub(crate) fn cube(obj: &Bound<'_, PyAny>, name: &str) -> Result<Array3<f64>> {
     let a = as_f64(ndarray(obj, name)?, name)?;

@@ -14,7 +14,7 @@ use ndarray::{Array3, ArrayD};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::{cube, cube_out, table_out, vec_out};
+use crate::arrays::{cube, cube_out, floats_nd, table_out, vec_out};
 use crate::errors::{Error, Result, param};
 use crate::json::{object, settings, to_text};
 use crate::threads::compute;
@@ -285,32 +285,11 @@ pub(crate) fn recording_meta_defaults() -> Result<String> {
     to_text(&RecordingMeta::unknown())
 }
 
-/// An optional float array of any dimension, copied.
+/// An optional float array of any dimension (None: absent), copied.
 fn any_floats(obj: Option<&Bound<'_, PyAny>>, name: &str) -> Result<Option<ArrayD<f64>>> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(None);
-    };
-    let np = obj.py().import("numpy")?;
-    let a = np.call_method1("asarray", (obj,))?;
-    let kind: String = a.getattr("dtype")?.getattr("kind")?.extract()?;
-    if !matches!(kind.as_str(), "f" | "i" | "u" | "b") {
-        return Err(Error::DType {
-            argument: name.into(),
-            detail: format!(
-                "has dtype {}, expected real numbers",
-                a.getattr("dtype")?.str()?
-            ),
-        });
-    }
-    let a = a.call_method1("astype", ("float64",))?;
-    let a = a
-        .cast_into::<numpy::PyArrayDyn<f64>>()
-        .map_err(PyErr::from)?;
-    let view = numpy::PyArrayMethods::try_readonly(&a).map_err(|e| Error::DType {
-        argument: name.into(),
-        detail: format!("cannot be read: {e}"),
-    })?;
-    Ok(Some(view.as_array().to_owned()))
+    obj.filter(|o| !o.is_none())
+        .map(|o| floats_nd(o, name))
+        .transpose()
 }
 
 /// A recording from a Python object with the attributes `hidden`, `labels`, `inputs`,
