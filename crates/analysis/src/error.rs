@@ -1,8 +1,8 @@
 //! The analysis crate's error type.
 
 use infoscope_estimators::EstimatorError;
+use infoscope_io::IoError;
 use infoscope_nets::NetsError;
-use infoscope_nn::io::IoError;
 
 /// Why an analysis (or an experiment) failed.
 #[derive(Debug, thiserror::Error)]

@@ -23,6 +23,7 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use infoscope_io::{read_json, write_json};
 use infoscope_nets::models::leaky::LeakyRnn;
 use infoscope_nets::record::Recording;
 use infoscope_nets::tasks::{Mode, Rule, TaskSpec, TimingSampling};
@@ -30,7 +31,6 @@ use infoscope_nets::train::reservoir::{ReservoirTrainConfig, train_reservoir};
 use infoscope_nets::train::{LogEntry, TrainConfig, checkpoint_path, load_weights, train};
 use infoscope_nets::trained::TrainedModel;
 use infoscope_nn::activation::Activation;
-use infoscope_nn::io::{read_json, write_json};
 use serde::{Deserialize, Serialize};
 
 use crate::config::AnalysisConfig;

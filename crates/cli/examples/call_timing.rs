@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use infoscope_estimators::MutualInformation;
 use infoscope_estimators::gaussian::Gaussian;
 use infoscope_estimators::knn::Ksg;
-use infoscope_nn::io::{ArraySource, read_array};
+use infoscope_io::{ArraySource, read_array};
 use ndarray::{Array2, Axis, Ix1, Ix2};
 
 fn matrix(path: &str) -> Result<Array2<f64>> {

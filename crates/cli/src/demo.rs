@@ -6,7 +6,7 @@ use anyhow::{Context, Result, ensure};
 use infoscope_estimators::discrete::{BiasCorrection, BinPolicy, Binned};
 use infoscope_estimators::gaussian::Gaussian;
 use infoscope_estimators::{EstimateRecord, MutualInformation, Unit};
-use infoscope_nn::io;
+use infoscope_io as io;
 use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;

@@ -1,16 +1,16 @@
 //! `infoscope estimate`: read arrays, call one estimator, print and save the result.
 
 use anyhow::{Context, Result, bail};
+use infoscope_estimators::Bounds;
 use infoscope_estimators::discrete::{Binned, PerUnitMi, PlugIn};
 use infoscope_estimators::gaussian::Gaussian;
-use infoscope_estimators::kt::KtBootstrapCi;
 use infoscope_estimators::significance::{
     BootstrapCi, FromFn, Surrogate, SurrogateTest, bootstrap_ci, surrogate_test,
 };
 use infoscope_estimators::{
     ConditionalMutualInformation, Entropy, Estimate, MutualInformation, Unit,
 };
-use infoscope_nn::io::{self, ArraySource, LoadedArray};
+use infoscope_io::{self as io, ArraySource, LoadedArray};
 use ndarray::{Array2, ArrayView2, Axis, Ix1, Ix2};
 use serde::Serialize;
 
@@ -707,7 +707,7 @@ impl<T> BoundPair<T> {
     }
 }
 
-fn intervals(ci: &KtBootstrapCi, unit: Unit) -> BoundPair<IntervalOutput> {
+fn intervals(ci: &Bounds<BootstrapCi>, unit: Unit) -> BoundPair<IntervalOutput> {
     BoundPair {
         lower: IntervalOutput::new(&ci.lower, unit),
         upper: IntervalOutput::new(&ci.upper, unit),

@@ -211,7 +211,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<()> {
         }],
         networks: vec![analysis],
     };
-    infoscope_nn::io::write_json(&out.join("results.json"), &results)?;
+    infoscope_io::write_json(&out.join("results.json"), &results)?;
     let title = format!("infoscope: analysis of {}", args.recording.display());
     report_and_summary(
         &results,

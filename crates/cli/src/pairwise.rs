@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 use infoscope_estimators::knn::PairwiseMi;
 use infoscope_estimators::{SCHEMA_VERSION, Unit};
-use infoscope_nn::io;
+use infoscope_io as io;
 use ndarray::Array2;
 use serde::Serialize;
 

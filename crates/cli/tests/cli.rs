@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use infoscope_nn::io::{self, write_npy};
+use infoscope_io::{self as io, write_npy};
 use ndarray::{Array1, Array2, array};
 use serde_json::Value;
 

@@ -91,6 +91,49 @@ pub enum EstimatorError {
         /// What overflowed and where.
         detail: String,
     },
+    /// A value used as an integer label is not an integer.
+    #[error(
+        "argument `{argument}` holds {value} at row {row}, column {col}, which is not an integer \
+         label"
+    )]
+    NotInteger {
+        /// The argument's name.
+        argument: &'static str,
+        /// Row (sample) of the first offending value.
+        row: usize,
+        /// Column of the first offending value.
+        col: usize,
+        /// The value itself.
+        value: f64,
+    },
+    /// A specification names a parameter its method does not have.
+    #[error("method `{method}` has no parameter `{name}` (its parameters: {known})")]
+    UnknownParameter {
+        /// The method's name, as in the specification (`"ksg"`).
+        method: &'static str,
+        /// The parameter named, as given.
+        name: String,
+        /// The method's parameters, comma-separated.
+        known: String,
+    },
+    /// The method does not answer this question or does not take this argument.
+    #[error("method `{method}` does not {what}{hint}")]
+    Unsupported {
+        /// The method's name, as in the specification.
+        method: &'static str,
+        /// What was asked, e.g. "estimate I(X;Y|Z)".
+        what: String,
+        /// What the user can do instead (empty, or starting with "; ").
+        hint: String,
+    },
+    /// The question needs an argument that was not given.
+    #[error("{question} needs argument `{argument}`")]
+    MissingArgument {
+        /// The argument's name.
+        argument: &'static str,
+        /// The question asked, e.g. "I(X;Y)".
+        question: &'static str,
+    },
 }
 
 /// Result type of every estimator call.

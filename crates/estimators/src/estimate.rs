@@ -118,6 +118,10 @@ pub enum Quantity {
     MutualInformation,
     /// Conditional mutual information I(X; Y | Z).
     ConditionalMutualInformation,
+    /// I(input; X): what X carries about which sample it is, every sample being its own input
+    /// (for a noisy layer T = h(input) + noise, I(input; T); for deterministic binned data,
+    /// the entropy of the bins).
+    InputInformation,
 }
 
 impl Quantity {
@@ -130,6 +134,113 @@ impl Quantity {
             Quantity::ConditionalEntropy => "H(X|Y)",
             Quantity::MutualInformation => "I(X;Y)",
             Quantity::ConditionalMutualInformation => "I(X;Y|Z)",
+            Quantity::InputInformation => "I(input;X)",
+        }
+    }
+
+    /// What is estimated, in words, e.g. `"mutual information I(X;Y)"`.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Quantity::Entropy => "entropy H(X)",
+            Quantity::JointEntropy => "joint entropy H(X,Y)",
+            Quantity::ConditionalEntropy => "conditional entropy H(X|Y)",
+            Quantity::MutualInformation => "mutual information I(X;Y)",
+            Quantity::ConditionalMutualInformation => "conditional mutual information I(X;Y|Z)",
+            Quantity::InputInformation => "input information I(input;X)",
+        }
+    }
+
+    /// The arguments the quantity takes, in order: `["x"]`, `["x", "y"]` or `["x", "y", "z"]`.
+    #[must_use]
+    pub fn arguments(self) -> &'static [&'static str] {
+        match self {
+            Quantity::Entropy | Quantity::InputInformation => &["x"],
+            Quantity::JointEntropy | Quantity::ConditionalEntropy | Quantity::MutualInformation => {
+                &["x", "y"]
+            }
+            Quantity::ConditionalMutualInformation => &["x", "y", "z"],
+        }
+    }
+}
+
+/// A lower and an upper estimate of one quantity (e.g. the Kolchinsky–Tracey bounds), or of
+/// anything computed for each of them (tests, intervals).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bounds<T> {
+    /// Of the lower estimate.
+    pub lower: T,
+    /// Of the upper estimate.
+    pub upper: T,
+}
+
+impl<T> Bounds<T> {
+    /// Apply `f` to both.
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Bounds<U> {
+        Bounds {
+            lower: f(self.lower),
+            upper: f(self.upper),
+        }
+    }
+}
+
+/// What an estimator returns for one question: a point estimate, or lower and upper bounds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome<T = Estimate> {
+    /// A point estimate.
+    Point(T),
+    /// A lower and an upper estimate.
+    Bounds(Bounds<T>),
+}
+
+impl<T> Outcome<T> {
+    /// Apply `f` to the point, or to each bound.
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Outcome<U> {
+        match self {
+            Outcome::Point(p) => Outcome::Point(f(p)),
+            Outcome::Bounds(b) => Outcome::Bounds(b.map(f)),
+        }
+    }
+
+    /// Apply a fallible `f` to the point, or to each bound.
+    ///
+    /// # Errors
+    /// The first error of `f`.
+    pub fn try_map<U, E>(self, mut f: impl FnMut(T) -> Result<U, E>) -> Result<Outcome<U>, E> {
+        Ok(match self {
+            Outcome::Point(p) => Outcome::Point(f(p)?),
+            Outcome::Bounds(b) => Outcome::Bounds(Bounds {
+                lower: f(b.lower)?,
+                upper: f(b.upper)?,
+            }),
+        })
+    }
+
+    /// The point estimate, or `None` for bounds.
+    #[must_use]
+    pub fn point(self) -> Option<T> {
+        match self {
+            Outcome::Point(p) => Some(p),
+            Outcome::Bounds(_) => None,
+        }
+    }
+
+    /// The bounds, or `None` for a point estimate.
+    #[must_use]
+    pub fn bounds(self) -> Option<Bounds<T>> {
+        match self {
+            Outcome::Point(_) => None,
+            Outcome::Bounds(b) => Some(b),
+        }
+    }
+
+    /// The values with their names: `[("estimate", point)]` or `[("lower", ..), ("upper", ..)]`.
+    #[must_use]
+    pub fn parts(&self) -> Vec<(&'static str, &T)> {
+        match self {
+            Outcome::Point(p) => vec![("estimate", p)],
+            Outcome::Bounds(b) => vec![("lower", &b.lower), ("upper", &b.upper)],
         }
     }
 }

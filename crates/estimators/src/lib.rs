@@ -44,13 +44,17 @@ pub mod gaussian;
 pub mod knn;
 pub mod kt;
 pub mod significance;
+pub mod spec;
 pub mod special;
 pub mod traits;
 pub mod validate;
 
 pub use error::{EstimatorError, Result};
-pub use estimate::{Estimate, EstimateRecord, Nats, Quantity, SCHEMA_VERSION, Unit};
-pub use traits::{ConditionalMutualInformation, Entropy, MutualInformation, ReorderedMi};
+pub use estimate::{
+    Bounds, Estimate, EstimateRecord, Nats, Outcome, Quantity, SCHEMA_VERSION, Unit,
+};
+pub use spec::{Data, Estimator, EstimatorSpec, Variable};
+pub use traits::{ConditionalMutualInformation, Entropy, MiBounds, MutualInformation, ReorderedMi};
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

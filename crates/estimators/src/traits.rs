@@ -84,6 +84,17 @@ pub trait ConditionalMutualInformation {
     ) -> Result<Estimate>;
 }
 
+/// Lower and upper bounds on I(X;Y) (e.g. Kolchinsky–Tracey for a noisy layer X and labels
+/// Y): `lower ≤ upper`.
+pub trait MiBounds {
+    /// Bounds on I(X;Y) in nats from `x` (n × dx) and `y` (n × dy), rows paired.
+    fn mi_bounds(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView2<'_, f64>,
+    ) -> Result<crate::estimate::Bounds<Estimate>>;
+}
+
 /// H(X) from samples.
 pub trait Entropy {
     /// Estimate the entropy of `x` (n × d) in nats.

@@ -89,7 +89,7 @@ impl Checkpoint {
         metadata.insert("format".into(), CHECKPOINT_FORMAT.into());
         let buffer =
             safetensors::serialize(views, Some(metadata)).map_err(|e| bad(path, e.to_string()))?;
-        infoscope_nn::io::write_bytes(path, &buffer)?;
+        infoscope_io::write_bytes(path, &buffer)?;
         Ok(())
     }
 
@@ -101,11 +101,11 @@ impl Checkpoint {
     pub fn read(path: &Path) -> Result<Self> {
         let buffer = std::fs::read(path).map_err(|source| {
             NetsError::Io(if source.kind() == std::io::ErrorKind::NotFound {
-                infoscope_nn::io::IoError::NotFound {
+                infoscope_io::IoError::NotFound {
                     path: path.to_path_buf(),
                 }
             } else {
-                infoscope_nn::io::IoError::Read {
+                infoscope_io::IoError::Read {
                     path: path.to_path_buf(),
                     source,
                 }

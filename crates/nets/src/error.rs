@@ -34,7 +34,7 @@ pub enum NetsError {
     },
     /// A checkpoint or recording could not be read or written.
     #[error(transparent)]
-    Io(#[from] infoscope_nn::io::IoError),
+    Io(#[from] infoscope_io::IoError),
     /// The optimiser refused its configuration or state.
     #[error(transparent)]
     Optimizer(#[from] infoscope_nn::adam::AdamError),

@@ -182,7 +182,7 @@ impl Recording {
     /// # Errors
     /// [`NetsError::Io`] when a file cannot be written.
     pub fn write(&self, path: &Path) -> Result<()> {
-        infoscope_nn::io::write_npz_with(path, |npz| {
+        infoscope_io::write_npz_with(path, |npz| {
             npz.add("hidden", &self.hidden)?;
             npz.add("labels", &self.labels)?;
             for (name, a) in [
@@ -197,7 +197,7 @@ impl Recording {
             }
             Ok(())
         })?;
-        infoscope_nn::io::write_json(&Self::sidecar_path(path), &self.meta)?;
+        infoscope_io::write_json(&Self::sidecar_path(path), &self.meta)?;
         Ok(())
     }
 
@@ -209,7 +209,7 @@ impl Recording {
     /// [`NetsError::Shape`] when the arrays do not share trial and time counts or are not
     /// 3-D (1-D for `labels`).
     pub fn read(path: &Path) -> Result<Self> {
-        use infoscope_nn::io::{ArraySource, IoError, read_array};
+        use infoscope_io::{ArraySource, IoError, read_array};
         let load = |key: &'static str| -> Result<Option<ArrayD<f64>>> {
             match read_array(&ArraySource::with_key(path, key)) {
                 Ok(a) => Ok(Some(a.into_f64())),
@@ -230,7 +230,7 @@ impl Recording {
         let (targets, mask) = (load("targets")?, load("mask")?);
         let sidecar = Self::sidecar_path(path);
         let meta = if sidecar.exists() {
-            infoscope_nn::io::read_json(&sidecar)?
+            infoscope_io::read_json(&sidecar)?
         } else {
             let mut m = RecordingMeta::unknown();
             m.notes.push(format!(

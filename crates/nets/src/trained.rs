@@ -31,8 +31,7 @@ impl TrainedModel {
     /// network or its files are unreadable.
     pub fn load(dir: &Path) -> Result<Self> {
         if dir.join("reservoir.json").exists() {
-            let config: ReservoirTrainConfig =
-                infoscope_nn::io::read_json(&dir.join("config.json"))?;
+            let config: ReservoirTrainConfig = infoscope_io::read_json(&dir.join("config.json"))?;
             let model = Reservoir::load_json(&dir.join("reservoir.json"))?;
             return Ok(Self::Reservoir(Box::new(model), Box::new(config)));
         }
@@ -46,7 +45,7 @@ impl TrainedModel {
                          or reservoir.json; train one with `infoscope train`)"
                     .into(),
             })?;
-        let config: TrainConfig = infoscope_nn::io::read_json(&dir.join("config.json"))?;
+        let config: TrainConfig = infoscope_io::read_json(&dir.join("config.json"))?;
         let mut model = LeakyRnn::new(config.model.clone(), config.seed)?;
         load_weights(&weights, &mut model)?;
         Ok(Self::Leaky(Box::new(model), Box::new(config)))

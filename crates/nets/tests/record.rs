@@ -1,10 +1,10 @@
 //! Recordings: round trip through `.npz` + sidecar, users' own exports, and shape errors.
 #![allow(clippy::unwrap_used, clippy::float_cmp)]
 
+use infoscope_io::write_npz_with;
 use infoscope_nets::NetsError;
 use infoscope_nets::record::{Recording, RecordingMeta};
 use infoscope_nets::tasks::{Mode, Rule, TaskSpec, generate};
-use infoscope_nn::io::write_npz_with;
 use ndarray::{Array1, Array2, Array3};
 
 fn recording() -> Recording {

@@ -4,8 +4,8 @@
 
 use infoscope_analysis::AnalysisError;
 use infoscope_estimators::EstimatorError;
+use infoscope_io::IoError;
 use infoscope_nets::NetsError;
-use infoscope_nn::io::IoError;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;

@@ -1,8 +1,9 @@
 //! The Kolchinsky–Tracey bounds for a noisy layer T = h + N(0, σ²I): entropy, I(X;T) and
 //! I(T;Y) bounds, their label-surrogate tests and bootstrap intervals, and the σ² sweep.
 
-use infoscope_estimators::kt::{DEFAULT_TILE, KolchinskyTracey, KtBounds, KtParams, noise_sweep};
+use infoscope_estimators::kt::{DEFAULT_TILE, KolchinskyTracey, KtParams, noise_sweep};
 use infoscope_estimators::significance::Surrogate;
+use infoscope_estimators::{Bounds, Estimate};
 use ndarray::Array1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -24,7 +25,7 @@ fn weights_of(weights: Option<&Bound<'_, PyAny>>) -> Result<Option<Array1<f64>>>
     weights.map(|w| vector(w, "weights")).transpose()
 }
 
-fn pair(py: Python<'_>, b: &KtBounds) -> Result<(Py<PyAny>, Py<PyAny>)> {
+fn pair(py: Python<'_>, b: &Bounds<Estimate>) -> Result<(Py<PyAny>, Py<PyAny>)> {
     Ok((to_py(py, &b.lower)?, to_py(py, &b.upper)?))
 }
 

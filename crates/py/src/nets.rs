@@ -222,7 +222,7 @@ pub(crate) fn train_leaky(
     let config = exp.train_config();
     if let Some(dir) = &out {
         std::fs::create_dir_all(dir.join("checkpoints")).map_err(|e| {
-            Error::Io(infoscope_nn::io::IoError::Write {
+            Error::Io(infoscope_io::IoError::Write {
                 path: dir.clone(),
                 source: e,
             })
@@ -264,7 +264,7 @@ pub(crate) fn fit_reservoir(
     let config = exp.reservoir_config();
     if let Some(dir) = &out {
         std::fs::create_dir_all(dir).map_err(|e| {
-            Error::Io(infoscope_nn::io::IoError::Write {
+            Error::Io(infoscope_io::IoError::Write {
                 path: dir.clone(),
                 source: e,
             })

@@ -22,7 +22,7 @@
 //! use infoscope_analysis::Results;
 //! use infoscope_report::{ReportOptions, write_report};
 //!
-//! let results: Results = infoscope_nn::io::read_json(Path::new("runs/go/results.json"))?;
+//! let results: Results = infoscope_io::read_json(Path::new("runs/go/results.json"))?;
 //! let files = write_report(&results, Path::new("runs/go/report"), &ReportOptions::default())?;
 //! println!("{} and {} figures", files.html.display(), files.figures.len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -115,7 +115,7 @@ pub enum ReportError {
     },
     /// Writing a file failed.
     #[error(transparent)]
-    Io(#[from] infoscope_nn::io::IoError),
+    Io(#[from] infoscope_io::IoError),
 }
 
 /// Draws every figure of `results` as SVG, in report order: per network the MI-over-time panels,
@@ -165,18 +165,18 @@ pub fn write_report(
     for spec in &specs {
         let figure = render::to_figure(spec)?;
         let svg_path = figure_dir.join(format!("{}.svg", figure.name));
-        infoscope_nn::io::write_text(&svg_path, &figure.svg)?;
+        infoscope_io::write_text(&svg_path, &figure.svg)?;
         paths.push(svg_path);
         if options.png {
             let png = render::to_png(spec)?;
             let png_path = figure_dir.join(format!("{}.png", figure.name));
-            infoscope_nn::io::write_bytes(&png_path, &png)?;
+            infoscope_io::write_bytes(&png_path, &png)?;
             paths.push(png_path);
         }
         figures.push(figure);
     }
     let html_path = dir.join("report.html");
-    infoscope_nn::io::write_text(&html_path, &render_html(results, &figures, options))?;
+    infoscope_io::write_text(&html_path, &render_html(results, &figures, options))?;
     Ok(ReportFiles {
         html: html_path,
         figures: paths,

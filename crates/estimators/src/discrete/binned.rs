@@ -9,19 +9,46 @@ use super::measures::{Vars, measure};
 use super::symbols::{SymbolIds, ids_of_column, ids_of_rows};
 use crate::error::Result;
 use crate::estimate::{Estimate, Quantity};
+use crate::spec::symbols;
 use crate::traits::{ConditionalMutualInformation, Entropy, MutualInformation, ReorderedMi};
-use crate::validate::{check_labels, check_matrix, check_same_rows};
+use crate::validate::{check_labels, check_matrix, check_same_rows, check_shape};
+
+/// The method's name in estimates and specifications.
+pub(crate) const METHOD: &str = "binned";
+
+/// How a binned estimator reads Y (and Z, for conditional MI). X is always binned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YKind {
+    /// Labels when the values were integers (or booleans) where they came from (see
+    /// [`crate::spec::Variable`]), binned like X otherwise. On plain `f64` views (the
+    /// [`MutualInformation`] trait) there is no such type, so Y is binned.
+    #[default]
+    Auto,
+    /// Labels: the values are symbols as they are (they must be integers); a row with several
+    /// columns is one joint label.
+    Labels,
+    /// Binned by the same policy as X.
+    Continuous,
+}
 
 /// Unchecked parameters of [`Binned`].
 ///
-/// Defaults: `policy = PerUnitMinMax { n_bins: 10 }`, `correction = None`.
+/// | field | default | meaning |
+/// |---|---|---|
+/// | `policy` | `unit-minmax:10` | how continuous values become bins ([`BinPolicy`]; also a spec string or a bin count) |
+/// | `correction` | `none` | the bias correction of the plug-in entropies |
+/// | `y_kind` | `auto` | how Y and Z are read ([`YKind`]) |
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BinnedParams {
     /// How continuous values become bins.
+    #[serde(deserialize_with = "crate::spec::compact_policy")]
     pub policy: BinPolicy,
     /// The bias correction of the plug-in entropies (default: none).
     pub correction: BiasCorrection,
+    /// How Y and Z are read.
+    pub y_kind: YKind,
 }
 
 impl BinnedParams {
@@ -39,7 +66,17 @@ impl BinnedParams {
         self
     }
 
+    /// Set how Y and Z are read.
+    #[must_use]
+    pub fn y_kind(mut self, y_kind: YKind) -> Self {
+        self.y_kind = y_kind;
+        self
+    }
+
     /// Validate the parameters.
+    ///
+    /// # Errors
+    /// [`crate::EstimatorError::InvalidParameter`] naming the policy's parameter out of range.
     pub fn check(self) -> Result<Binned> {
         self.policy.check()?;
         Ok(Binned { params: self })
@@ -83,34 +120,60 @@ impl Binned {
         self.params.policy.apply_checked(x)
     }
 
-    fn run(
+    /// The dense symbol ids of one argument: its binned values, or its values as labels;
+    /// with the number of values outside a fixed bin range.
+    pub(crate) fn ids(
+        &self,
+        name: &'static str,
+        a: ArrayView2<'_, f64>,
+        as_labels: bool,
+    ) -> Result<(SymbolIds, usize)> {
+        if as_labels {
+            check_shape(name, a, 1)?;
+            return Ok((ids_of_rows(symbols(name, a)?.view()), 0));
+        }
+        check_matrix(name, a, 1)?;
+        let binned = self.params.policy.apply_checked(a)?;
+        Ok((ids_of_rows(binned.symbols.view()), binned.n_out_of_range))
+    }
+
+    /// `quantity` over the arguments `(name, values, read as labels)`, in the order x, y, z.
+    pub(crate) fn run(
         &self,
         quantity: Quantity,
-        args: &[(&'static str, ArrayView2<'_, f64>)],
+        args: &[(&'static str, ArrayView2<'_, f64>, bool)],
     ) -> Result<Estimate> {
-        let mut binned = Vec::with_capacity(args.len());
-        for &(name, a) in args {
-            check_matrix(name, a, 1)?;
+        let mut ids = Vec::with_capacity(args.len());
+        let mut out_of_range = 0;
+        for &(name, a, as_labels) in args {
             check_same_rows(args[0].0, args[0].1.nrows(), name, a.nrows())?;
-            binned.push(self.params.policy.apply_checked(a)?);
+            let (i, o) = self.ids(name, a, as_labels)?;
+            ids.push(i);
+            out_of_range += o;
         }
-        let ids: Vec<_> = binned
-            .iter()
-            .map(|b| ids_of_rows(b.symbols.view()))
-            .collect();
         let vars = Vars {
             named: args.iter().map(|a| a.0).zip(ids.iter()).collect(),
         };
-        let out_of_range: usize = binned.iter().map(|b| b.n_out_of_range).sum();
-        let est = measure(
+        let mut est = measure(
             quantity,
             &vars,
             self.params.correction,
-            "binned",
+            METHOD,
             self.config_json(),
         )
         .with_diagnostic("n_out_of_range", out_of_range);
+        for &(name, _, as_labels) in &args[1..] {
+            est = est.with_diagnostic(
+                &format!("{name}_read_as"),
+                if as_labels { "labels" } else { "binned" },
+            );
+        }
         Ok(with_range_warning(est, out_of_range))
+    }
+
+    /// Whether Y (or Z) is read as labels under `y_kind` on plain values (no value type).
+    fn y_labels(&self) -> bool {
+        self.params.y_kind == YKind::Labels
     }
 
     /// I(X; labels): `x` is binned, `labels` are used as they are (one integer per sample).
@@ -151,7 +214,7 @@ impl Binned {
             quantity,
             &vars,
             self.params.correction,
-            "binned",
+            METHOD,
             self.config_json(),
         )
         .with_diagnostic("n_out_of_range", binned.n_out_of_range);
@@ -171,24 +234,23 @@ fn with_range_warning(est: Estimate, out_of_range: usize) -> Estimate {
 impl MutualInformation for Binned {
     /// I(X;Y) with both `x` and `y` binned by the same policy.
     fn estimate(&self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<Estimate> {
-        self.run(Quantity::MutualInformation, &[("x", x), ("y", y)])
+        self.run(
+            Quantity::MutualInformation,
+            &[("x", x, false), ("y", y, self.y_labels())],
+        )
     }
 
-    /// Bins `x` and `y` once; each reordering only permutes Y's symbols and recounts the
-    /// joint (binning is per value, so it commutes with reordering rows).
+    /// Bins `x` (and `y`, or reads its labels) once; each reordering only permutes Y's
+    /// symbols and recounts the joint (binning is per value, so it commutes with reordering
+    /// rows).
     fn prepare_reordering<'a>(
         &'a self,
         x: ArrayView2<'a, f64>,
         y: ArrayView2<'a, f64>,
     ) -> Result<Box<dyn ReorderedMi + 'a>> {
         check_same_rows("x", x.nrows(), "y", y.nrows())?;
-        let symbols = |name: &'static str, a: ArrayView2<'_, f64>| -> Result<SymbolIds> {
-            check_matrix(name, a, 1)?;
-            Ok(ids_of_rows(
-                self.params.policy.apply_checked(a)?.symbols.view(),
-            ))
-        };
-        let (x_ids, y_ids) = (symbols("x", x)?, symbols("y", y)?);
+        let (x_ids, _) = self.ids("x", x, false)?;
+        let (y_ids, _) = self.ids("y", y, self.y_labels())?;
         Ok(Box::new(ReorderedSymbols {
             binned: self,
             x: x_ids,
@@ -218,7 +280,7 @@ impl ReorderedMi for ReorderedSymbols<'_> {
             Quantity::MutualInformation,
             &vars,
             self.binned.params.correction,
-            "binned",
+            METHOD,
             serde_json::Value::Null,
         );
         Ok(est.nats())
@@ -233,9 +295,10 @@ impl ConditionalMutualInformation for Binned {
         y: ArrayView2<'_, f64>,
         z: ArrayView2<'_, f64>,
     ) -> Result<Estimate> {
+        let labels = self.y_labels();
         self.run(
             Quantity::ConditionalMutualInformation,
-            &[("x", x), ("y", y), ("z", z)],
+            &[("x", x, false), ("y", y, labels), ("z", z, labels)],
         )
     }
 }
@@ -243,6 +306,6 @@ impl ConditionalMutualInformation for Binned {
 impl Entropy for Binned {
     /// H(T) of the binned layer `x` (each row one symbol).
     fn entropy(&self, x: ArrayView2<'_, f64>) -> Result<Estimate> {
-        self.run(Quantity::Entropy, &[("x", x)])
+        self.run(Quantity::Entropy, &[("x", x, false)])
     }
 }

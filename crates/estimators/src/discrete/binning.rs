@@ -305,9 +305,10 @@ fn quantile_rule(col: ArrayView1<'_, f64>, n_bins: usize) -> ColumnRule {
     ColumnRule::Sorted { edges }
 }
 
-/// The compact spec of a policy, as the CLI's `--bins` and the Python package's `policy=`
-/// take it: `unit-minmax:N`, `global-minmax:N`, `quantile:N`, `intervals:LO:HI:N`,
-/// `fixed-edges:LO:HI:N` or `width:W`. The parsed policy is checked.
+/// The compact spec of a policy, as every face takes it (the CLI's `--policy`, TOML's and
+/// Python's `policy`): `unit-minmax:N`, `global-minmax:N`, `quantile:N`, `intervals:LO:HI:N`,
+/// `fixed-edges:LO:HI:N`, `width:W`, or a bare bin count `N` (= `unit-minmax:N`). The parsed
+/// policy is checked.
 impl std::str::FromStr for BinPolicy {
     type Err = EstimatorError;
 
@@ -316,6 +317,11 @@ impl std::str::FromStr for BinPolicy {
             name: "policy",
             reason,
         };
+        if let Ok(n_bins) = spec.trim().parse::<usize>() {
+            let policy = BinPolicy::PerUnitMinMax { n_bins };
+            policy.check()?;
+            return Ok(policy);
+        }
         let parts: Vec<&str> = spec.split(':').collect();
         let value = |i: usize| -> Result<&str> {
             parts
@@ -378,7 +384,7 @@ impl std::str::FromStr for BinPolicy {
             other => {
                 return Err(bad(format!(
                     "unknown binning policy {other:?}; expected unit-minmax:N, global-minmax:N, \
-                     quantile:N, intervals:LO:HI:N, fixed-edges:LO:HI:N or width:W"
+                     quantile:N, intervals:LO:HI:N, fixed-edges:LO:HI:N, width:W or a bin count N"
                 )));
             }
         };
@@ -548,6 +554,11 @@ mod tests {
             })
         );
         assert_eq!(p("quantile:3"), Ok(BinPolicy::Quantile { n_bins: 3 }));
+        assert_eq!(p("7"), Ok(BinPolicy::PerUnitMinMax { n_bins: 7 }));
+        assert!(matches!(
+            p("0"),
+            Err(EstimatorError::InvalidParameter { name: "n_bins", .. })
+        ));
         assert_eq!(
             p("global-minmax:2"),
             Ok(BinPolicy::GlobalMinMax { n_bins: 2 })

@@ -19,12 +19,14 @@ pub enum BiasCorrection {
     None,
     /// Miller–Madow: $\hat H + (m-1)/(2P)$ nats, with $m$ the number of occupied symbols and
     /// $P$ the number of samples (Miller 1955; SPEC.md §1.1).
+    #[serde(alias = "miller_madow")]
     MillerMadow,
     /// Leave-one-out jackknife: $P\hat H - \frac{P-1}{P}\sum_i \hat H_{-i}$ (Efron & Stein
     /// 1981; Strong et al. 1998), computed exactly in $O(m)$ from the counts.
     Jackknife,
     /// James–Stein shrinkage of the joint frequencies towards uniform, with the shrinkage
     /// intensity $\lambda$ estimated from the data (Hausser & Strimmer 2009, eq. 8).
+    #[serde(alias = "james_stein")]
     JamesStein,
 }
 

@@ -40,7 +40,7 @@ pub(crate) fn measure(
 ) -> Estimate {
     let n = vars.get(0).len() as u64;
     let (terms, full): (Vec<Term>, Term) = match quantity {
-        Quantity::Entropy => {
+        Quantity::Entropy | Quantity::InputInformation => {
             let t = term(&[vars.get(0)], 1.0);
             (vec![t.clone()], t)
         }

@@ -10,17 +10,20 @@
 //!   [`crate::Entropy`], [`crate::ConditionalMutualInformation`], labels) and per unit
 //!   ([`Binned::per_unit`]).
 //! - [`BiasCorrection`]: Miller–Madow, jackknife, James–Stein; off by default.
+//!
+//! Both are methods of the estimator specification ([`crate::spec`]): `binned` and `plugin`.
 
 mod binned;
 mod binning;
 mod entropy;
 mod measures;
+mod method;
 mod per_unit;
 mod per_unit_test;
 mod plugin;
 pub mod symbols;
 
-pub use binned::{Binned, BinnedParams};
+pub use binned::{Binned, BinnedParams, YKind};
 pub use binning::{BinPolicy, BinnedData};
 pub use entropy::{BiasCorrection, jackknife_entropy, plugin_entropy};
 pub use per_unit::PerUnitMi;

@@ -10,6 +10,9 @@ use crate::error::Result;
 use crate::estimate::{Estimate, Quantity};
 use crate::validate::{check_same_rows, check_shape};
 
+/// The method's name in estimates and specifications.
+pub(crate) const METHOD: &str = "plugin";
+
 /// Unchecked parameters of [`PlugIn`]. Defaults: `correction = None`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -68,7 +71,7 @@ impl PlugIn {
         self.params
     }
 
-    fn run(
+    pub(crate) fn run(
         &self,
         quantity: Quantity,
         args: &[(&'static str, ArrayView2<'_, i64>)],
@@ -90,7 +93,7 @@ impl PlugIn {
             quantity,
             &vars,
             self.params.correction,
-            "plugin",
+            METHOD,
             config,
         ))
     }

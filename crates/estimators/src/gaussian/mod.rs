@@ -69,6 +69,7 @@ mod covariance;
 mod from_cov;
 mod hyperparams;
 mod logdet;
+mod method;
 mod reorder;
 
 pub use hyperparams::{Gaussian, GaussianParams};

@@ -2,202 +2,23 @@
 //! and its conditional form (Frenzel & Pompe 2007).
 
 use ndarray::{Array2, ArrayView2, Axis, concatenate};
-use serde::{Deserialize, Serialize};
 
+use super::hyperparams::{KozachenkoLeonenko, Ksg, KsgAlgorithm};
 use super::prepare::{Noise, prepare, stream};
 use super::reorder::{Marginal, ReorderedKsg};
-use super::{NeighborIndex, SearchMethod, check_k_window};
+use super::{NeighborIndex, check_k_window};
 use crate::error::{EstimatorError, Result, ensure_param};
 use crate::estimate::{Estimate, Quantity};
 use crate::special::digamma;
 use crate::traits::{ConditionalMutualInformation, MutualInformation, ReorderedMi, Rerun};
 use crate::validate::{check_matrix, check_same_rows};
 
+/// The method's name in estimates and specifications.
+pub(crate) const METHOD: &str = "ksg";
+
 /// The smallest positive `f64`. For a distance `d ≥ 0`, `d < ZERO_RADIUS` holds exactly when
 /// `d == 0`, so a strict count with this radius counts exact duplicates (no epsilon).
 pub(crate) const ZERO_RADIUS: f64 = f64::from_bits(1);
-
-/// Which KSG estimator (Kraskov, Stögbauer & Grassberger 2004, eqs. 8 and 9). Serialised as
-/// the number `1` or `2`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
-pub enum KsgAlgorithm {
-    /// Algorithm 1: one radius, the max-norm distance to the k-th neighbour; strict counts.
-    #[default]
-    One,
-    /// Algorithm 2: per-marginal radii, the extents of the k nearest neighbours; non-strict
-    /// counts. Lower bias at large MI, slightly higher variance.
-    Two,
-}
-
-impl From<KsgAlgorithm> for u8 {
-    fn from(a: KsgAlgorithm) -> Self {
-        match a {
-            KsgAlgorithm::One => 1,
-            KsgAlgorithm::Two => 2,
-        }
-    }
-}
-
-impl TryFrom<u8> for KsgAlgorithm {
-    type Error = EstimatorError;
-
-    fn try_from(v: u8) -> Result<Self> {
-        match v {
-            1 => Ok(Self::One),
-            2 => Ok(Self::Two),
-            other => Err(EstimatorError::InvalidParameter {
-                name: "algorithm",
-                reason: format!("unknown KSG algorithm {other}; expected 1 or 2"),
-            }),
-        }
-    }
-}
-
-/// Unchecked parameters of [`Ksg`]. Defaults: `k = 3` (NPEET's and scikit-learn's default,
-/// SPEC.md §1.3), algorithm 1, Theiler window 0 (each point excludes only itself),
-/// `normalize = false`, `noise = None`, `seed = 0` (used only with noise), `search = Auto`.
-/// [`KsgParams::jidt_compatible`] sets JIDT's defaults: z-scoring and Gaussian noise of
-/// standard deviation 1e-8 (JIDT's `NOISE_LEVEL_TO_ADD`, after MILCA).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct KsgParams {
-    /// The number of neighbours (≥ 1).
-    pub k: usize,
-    /// Algorithm 1 or 2.
-    pub algorithm: KsgAlgorithm,
-    /// Theiler window `w`: samples `j` with `|i − j| ≤ w` are never neighbours of sample `i`
-    /// (for time series whose neighbouring samples are correlated). `0`: only `i` itself.
-    pub theiler: usize,
-    /// z-score every column before the search.
-    pub normalize: bool,
-    /// Noise added to break ties (after z-scoring).
-    pub noise: Noise,
-    /// Seed of the noise stream.
-    pub seed: u64,
-    /// The neighbour-search backend (results are identical for all).
-    pub search: SearchMethod,
-}
-
-impl Default for KsgParams {
-    fn default() -> Self {
-        Self {
-            k: 3,
-            algorithm: KsgAlgorithm::One,
-            theiler: 0,
-            normalize: false,
-            noise: Noise::None,
-            seed: 0,
-            search: SearchMethod::Auto,
-        }
-    }
-}
-
-impl KsgParams {
-    /// Set the number of neighbours.
-    #[must_use]
-    pub fn k(mut self, k: usize) -> Self {
-        self.k = k;
-        self
-    }
-
-    /// Choose algorithm 1 or 2.
-    #[must_use]
-    pub fn algorithm(mut self, algorithm: KsgAlgorithm) -> Self {
-        self.algorithm = algorithm;
-        self
-    }
-
-    /// Set the Theiler window.
-    #[must_use]
-    pub fn theiler(mut self, w: usize) -> Self {
-        self.theiler = w;
-        self
-    }
-
-    /// z-score every column before the search.
-    #[must_use]
-    pub fn normalize(mut self, normalize: bool) -> Self {
-        self.normalize = normalize;
-        self
-    }
-
-    /// Add noise before the search (off by default).
-    #[must_use]
-    pub fn noise(mut self, noise: Noise) -> Self {
-        self.noise = noise;
-        self
-    }
-
-    /// Seed of the noise stream.
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// JIDT's defaults: z-scoring and Gaussian noise of standard deviation 1e-8.
-    #[must_use]
-    pub fn jidt_compatible(self) -> Self {
-        self.normalize(true).noise(Noise::Gaussian { std: 1e-8 })
-    }
-
-    /// Force a neighbour-search backend.
-    #[must_use]
-    pub fn search(mut self, search: SearchMethod) -> Self {
-        self.search = search;
-        self
-    }
-
-    /// Validate the parameters.
-    ///
-    /// # Errors
-    /// [`EstimatorError::InvalidParameter`] named `k` for `k = 0`, or `noise` for a noise
-    /// level that is not finite and positive.
-    pub fn check(self) -> Result<Ksg> {
-        ensure_param!(self.k >= 1, "k", "k must be at least 1, got {}", self.k);
-        if let Noise::Gaussian { std } = self.noise {
-            ensure_param!(
-                std.is_finite() && std > 0.0,
-                "noise",
-                "the noise standard deviation must be finite and > 0, got {std}"
-            );
-        }
-        Ok(Ksg { params: self })
-    }
-}
-
-/// The Kraskov–Stögbauer–Grassberger estimator of I(X;Y) and, with algorithm 1, of I(X;Y|Z)
-/// (Frenzel & Pompe 2007), in nats. SPEC.md §1.3.
-///
-/// With $\varepsilon_i$ the max-norm distance from $z_i = (x_i, y_i)$ to its $k$-th nearest
-/// neighbour (points inside the Theiler window excluded):
-///
-/// - **Algorithm 1** (eq. 8): $n_x(i) = \#\{j : \lVert x_i - x_j \rVert_\infty < \varepsilon_i\}$
-///   (strictly less), likewise $n_y$, and
-///   $\hat I = \psi(k) + \psi(N) - \langle \psi(n_x + 1) + \psi(n_y + 1) \rangle$.
-/// - **Algorithm 2** (eq. 9): $\varepsilon_x(i)$, $\varepsilon_y(i)$ are the largest marginal
-///   distances among the $k$ nearest neighbours (ties in the joint distance broken by the
-///   lower sample index), $n_x(i) = \#\{j : \lVert x_i - x_j \rVert_\infty \le
-///   \varepsilon_x(i)\}$, and $\hat I = \psi(k) - 1/k + \psi(N) - \langle \psi(n_x) +
-///   \psi(n_y) \rangle$.
-/// - **Conditional** (algorithm 1 only; the space is $(x, y, z)$):
-///   $\hat I(X;Y|Z) = \psi(k) - \langle \psi(n_{xz}+1) + \psi(n_{yz}+1) - \psi(n_z+1) \rangle$.
-///
-/// Counting is exact (no epsilon shrink, no added noise unless asked for).
-///
-/// **Zero distances.** Where $\varepsilon_i = 0$ (at least $k$ exact duplicates of sample $i$
-/// in the joint space: discrete, saturated or rounded data) the formulas above are
-/// meaningless. Such samples follow Gao, Kannan, Oh & Viswanath (NeurIPS 2017): $k$ is
-/// replaced by $\tilde k_i$, the number of samples at distance zero, and the marginal counts
-/// include the points at distance zero ($\le 0$); e.g. for MI the local value is
-/// $\psi(\tilde k_i) + \psi(N) - \psi(n_x(i)+1) - \psi(n_y(i)+1)$. On purely discrete data
-/// this approaches the plug-in estimate. The fraction of such samples is the diagnostic
-/// `zero_distance_fraction`, with a warning.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Ksg {
-    params: KsgParams,
-}
 
 /// Per-sample results of one KSG evaluation.
 #[derive(Debug, Clone)]
@@ -233,18 +54,6 @@ fn join(parts: &[ArrayView2<'_, f64>]) -> Result<Array2<f64>> {
 }
 
 impl Ksg {
-    /// Unchecked parameters with their defaults.
-    #[must_use]
-    pub fn params() -> KsgParams {
-        KsgParams::default()
-    }
-
-    /// The validated parameters.
-    #[must_use]
-    pub fn config(&self) -> KsgParams {
-        self.params
-    }
-
     /// The local (pointwise) values of I(X;Y) in nats; their mean is the estimate.
     ///
     /// # Errors
@@ -264,6 +73,30 @@ impl Ksg {
         z: ArrayView2<'_, f64>,
     ) -> Result<Vec<f64>> {
         Ok(self.cmi_locals(x, y, z)?.values)
+    }
+
+    /// The Kozachenko–Leonenko estimator with this estimator's neighbours, Theiler window,
+    /// z-scoring, noise, seed and search: KSG's entropy (algorithm 1; the entropy has no
+    /// second form).
+    ///
+    /// # Errors
+    /// [`EstimatorError::InvalidParameter`] named `algorithm` for algorithm 2.
+    pub fn entropy_estimator(&self) -> Result<KozachenkoLeonenko> {
+        let p = self.params;
+        ensure_param!(
+            p.algorithm == KsgAlgorithm::One,
+            "algorithm",
+            "the entropy (Kozachenko–Leonenko) has one form, which KSG algorithm 1 shares; \
+             algorithm 2 has none"
+        );
+        KozachenkoLeonenko::params()
+            .k(p.k)
+            .theiler(p.theiler)
+            .normalize(p.normalize)
+            .noise(p.noise)
+            .seed(p.seed)
+            .search(p.search)
+            .check()
     }
 
     /// Validate the samples (and `k` against them) for a set of paired variables.
@@ -410,7 +243,7 @@ impl Ksg {
         let config = serde_json::to_value(self.params).unwrap_or_default();
         let zero_fraction = locals.zeros as f64 / n as f64;
         let tied_fraction = locals.tied as f64 / n as f64;
-        let mut est = Estimate::new(locals.mean(), quantity, "ksg", n, config)
+        let mut est = Estimate::new(locals.mean(), quantity, METHOD, n, config)
             .with_diagnostic("algorithm", u8::from(self.params.algorithm))
             .with_diagnostic("k", self.params.k)
             .with_diagnostic("theiler", self.params.theiler)

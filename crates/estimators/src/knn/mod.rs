@@ -40,19 +40,20 @@
 //! ```
 
 pub mod brute;
+mod hyperparams;
 mod index;
 pub mod kdtree;
 mod kl;
 mod ksg;
+mod method;
 mod pairwise;
 mod prepare;
 mod reorder;
 pub mod sorted;
 
+pub use hyperparams::{KozachenkoLeonenko, KozachenkoLeonenkoParams, Ksg, KsgAlgorithm, KsgParams};
 pub use index::{KthNeighbors, NearestNeighbors, NeighborIndex};
 pub use kdtree::KdTree;
-pub use kl::{KozachenkoLeonenko, KozachenkoLeonenkoParams};
-pub use ksg::{Ksg, KsgAlgorithm, KsgParams};
 pub use pairwise::PairwiseMi;
 pub use prepare::Noise;
 pub use sorted::SortedMarginal;

@@ -2,19 +2,23 @@
 //! ([`Ksg::cross`]), or of every pair of columns of one matrix ([`Ksg::all_pairs`]), e.g.
 //! each neuron against the stimulus, or neuron × neuron.
 //!
-//! Brief overview: the columns are prepared (z-scored / jittered, if asked) once, and each
-//! column's sorted 1-D marginal is built once and shared by every pair it takes part in; only
-//! the 2-D joint search is per pair. Pairs run in parallel; each pair's value is computed
-//! exactly as [`MutualInformation::estimate`](crate::traits::MutualInformation::estimate) on the
-//! two columns would compute it, so the matrix does not depend on the thread count.
+//! Brief overview: entry (i, j) is exactly what
+//! [`MutualInformation::estimate`](crate::traits::MutualInformation::estimate) returns for
+//! column i as X and column j as Y, bit for bit, whatever the settings: each column is
+//! prepared (z-scored, jittered) as a one-column variable is prepared in an estimate, in the
+//! role it plays (X takes the first draws of the noise stream, Y the next ones), and the pair
+//! goes through the estimate's own computation. Each prepared column's sorted 1-D marginal is
+//! built once and shared by every pair it takes part in; only the 2-D joint search is per pair.
+//! Pairs run in parallel, so the matrix does not depend on the thread count.
 
 use ndarray::{Array2, ArrayView2, s};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::ksg::Ksg;
+use super::NeighborIndex;
+use super::hyperparams::Ksg;
+use super::prepare::{Noise, prepare, skip_noise, stream};
 use super::reorder::Marginal;
-use super::{NeighborIndex, SearchMethod};
 use crate::error::Result;
 use crate::estimate::Unit;
 use crate::validate::{check_matrix, check_same_rows};
@@ -46,9 +50,16 @@ impl PairwiseMi {
 /// One pair's result: (row, column, MI in nats, zero-distance fraction).
 type PairResult = (usize, usize, f64, f64);
 
+/// Columns as searched in one role, with their neighbour indices.
+struct Prepared {
+    columns: Vec<Array2<f64>>,
+    indices: Vec<NeighborIndex>,
+}
+
 impl Ksg {
     /// I(A_i; B_j) for every column `i` of `a` (n × p) and every column `j` of `b` (n × q),
-    /// as a p × q matrix.
+    /// as a p × q matrix; entry (i, j) equals the estimate of column i of `a` as X and column
+    /// j of `b` as Y.
     ///
     /// # Errors
     /// As [`MutualInformation::estimate`](crate::traits::MutualInformation::estimate), with the
@@ -59,15 +70,12 @@ impl Ksg {
         check_same_rows("a", a.nrows(), "b", b.nrows())?;
         let params = self.config();
         super::check_k_window(params.k, a.nrows(), params.theiler)?;
-        let prepared = self.prepare_all(&[a, b]);
-        let (pa, pb) = (prepared[0].view(), prepared[1].view());
-        let ia = column_indices(pa, params.search)?;
-        let ib = column_indices(pb, params.search)?;
-        let pairs: Vec<(usize, usize)> = (0..pa.ncols())
-            .flat_map(|i| (0..pb.ncols()).map(move |j| (i, j)))
+        let (pa, pb) = (self.prepared(a, 0)?, self.prepared(b, 1)?);
+        let pairs: Vec<(usize, usize)> = (0..a.ncols())
+            .flat_map(|i| (0..b.ncols()).map(move |j| (i, j)))
             .collect();
-        let results = self.run_pairs(&pairs, pa, pb, &ia, &ib)?;
-        let mut out = self.empty(pa.ncols(), pb.ncols(), pa.nrows(), 0.0);
+        let results = self.run_pairs(&pairs, &pa, &pb)?;
+        let mut out = self.empty(a.ncols(), b.ncols(), a.nrows(), 0.0);
         for (i, j, v, z) in results {
             out.values[[i, j]] = v;
             out.zero_distance_fraction[[i, j]] = z;
@@ -76,7 +84,8 @@ impl Ksg {
     }
 
     /// I(A_i; A_j) for every pair of columns of `a` (n × p), as a symmetric p × p matrix with a
-    /// NaN diagonal. Each of the p(p − 1)/2 pairs is estimated once.
+    /// NaN diagonal. Each of the p(p − 1)/2 pairs is estimated once, as the estimate of column
+    /// i as X and column j as Y for i < j, and mirrored.
     ///
     /// # Errors
     /// As [`MutualInformation::estimate`](crate::traits::MutualInformation::estimate), with the
@@ -85,15 +94,18 @@ impl Ksg {
         check_matrix("a", a, 2)?;
         let params = self.config();
         super::check_k_window(params.k, a.nrows(), params.theiler)?;
-        let prepared = self.prepare_all(&[a]);
-        let pa = prepared[0].view();
-        let ia = column_indices(pa, params.search)?;
-        let p = pa.ncols();
+        let as_x = self.prepared(a, 0)?;
+        // Without noise a column is searched the same way in either role.
+        let as_y = match params.noise {
+            Noise::None => None,
+            Noise::Gaussian { .. } => Some(self.prepared(a, 1)?),
+        };
+        let p = a.ncols();
         let pairs: Vec<(usize, usize)> = (0..p)
             .flat_map(|i| (i + 1..p).map(move |j| (i, j)))
             .collect();
-        let results = self.run_pairs(&pairs, pa, pa, &ia, &ia)?;
-        let mut out = self.empty(p, p, pa.nrows(), f64::NAN);
+        let results = self.run_pairs(&pairs, &as_x, as_y.as_ref().unwrap_or(&as_x))?;
+        let mut out = self.empty(p, p, a.nrows(), f64::NAN);
         for (i, j, v, z) in results {
             out.values[[i, j]] = v;
             out.values[[j, i]] = v;
@@ -112,32 +124,44 @@ impl Ksg {
         }
     }
 
+    /// Every column of `a` prepared as a one-column variable in position `slot` of an
+    /// estimate (0: X, 1: Y), with its neighbour index.
+    fn prepared(&self, a: ArrayView2<'_, f64>, slot: usize) -> Result<Prepared> {
+        let params = self.config();
+        let n = a.nrows();
+        let columns: Vec<Array2<f64>> = (0..a.ncols())
+            .into_par_iter()
+            .map(|c| {
+                let mut rng = stream(params.seed);
+                skip_noise(&mut rng, params.noise, slot * n);
+                let column = a.slice(s![.., c..=c]);
+                prepare(column, params.normalize, params.noise, &mut rng).into_owned()
+            })
+            .collect();
+        let indices = columns
+            .par_iter()
+            .map(|c| NeighborIndex::new(c.view(), params.search))
+            .collect::<Result<_>>()?;
+        Ok(Prepared { columns, indices })
+    }
+
     fn run_pairs(
         &self,
         pairs: &[(usize, usize)],
-        a: ArrayView2<'_, f64>,
-        b: ArrayView2<'_, f64>,
-        ia: &[NeighborIndex],
-        ib: &[NeighborIndex],
+        a: &Prepared,
+        b: &Prepared,
     ) -> Result<Vec<PairResult>> {
-        let psi = super::ksg::psi_table(a.nrows());
+        let n = a.columns.first().map_or(0, Array2::nrows);
+        let psi = super::ksg::psi_table(n);
         pairs
             .par_iter()
             .map(|&(i, j)| {
-                let x = a.slice(s![.., i..=i]);
-                let y = b.slice(s![.., j..=j]);
-                let locals = self.mi_core(x, y, &ia[i], Marginal::Direct(&ib[j]), &psi)?;
+                let (x, y) = (a.columns[i].view(), b.columns[j].view());
+                let locals =
+                    self.mi_core(x, y, &a.indices[i], Marginal::Direct(&b.indices[j]), &psi)?;
                 let n = locals.values.len() as f64;
                 Ok((i, j, locals.mean(), locals.zeros as f64 / n))
             })
             .collect()
     }
-}
-
-/// One neighbour index per column (its sorted marginal, with the automatic backend).
-fn column_indices(a: ArrayView2<'_, f64>, search: SearchMethod) -> Result<Vec<NeighborIndex>> {
-    (0..a.ncols())
-        .into_par_iter()
-        .map(|c| NeighborIndex::new(a.slice(s![.., c..=c]), search))
-        .collect()
 }

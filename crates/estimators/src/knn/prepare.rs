@@ -35,8 +35,9 @@ pub(crate) fn zscore(data: &mut Array2<f64>) {
 }
 
 /// The data as searched: the input itself, or a copy z-scored and/or jittered from `rng` when
-/// asked. Values are drawn row by row from one stream, so the result does not depend on the
-/// thread count.
+/// asked. The copy is row-major whatever the input's memory order, so the z-scoring sums (and
+/// so every result) do not depend on it; values are drawn row by row from one stream, so the
+/// result does not depend on the thread count either.
 pub(crate) fn prepare<'a>(
     data: ArrayView2<'a, f64>,
     normalize: bool,
@@ -46,7 +47,7 @@ pub(crate) fn prepare<'a>(
     if !normalize && noise == Noise::None {
         return CowArray::from(data);
     }
-    let mut out = data.to_owned();
+    let mut out = data.as_standard_layout().into_owned();
     if normalize {
         zscore(&mut out);
     }
@@ -54,6 +55,17 @@ pub(crate) fn prepare<'a>(
         out.mapv_inplace(|v| v + std * rng.sample::<f64, _>(StandardNormal));
     }
     CowArray::from(out)
+}
+
+/// Advance `rng` past the noise that [`prepare`] draws for `values` values (nothing without
+/// noise), so that a variable prepared on its own gets the noise it gets in an estimate where
+/// it comes after others.
+pub(crate) fn skip_noise(rng: &mut Xoshiro256PlusPlus, noise: Noise, values: usize) {
+    if noise != Noise::None {
+        for _ in 0..values {
+            let _: f64 = rng.sample(StandardNormal);
+        }
+    }
 }
 
 /// The noise stream of one estimate.

@@ -13,7 +13,8 @@ use ndarray::{ArrayView2, Axis, CowArray, Ix2};
 use rayon::prelude::*;
 
 use super::NeighborIndex;
-use super::ksg::{Ksg, KsgAlgorithm, ZERO_RADIUS, counting_radii, psi_table};
+use super::hyperparams::{Ksg, KsgAlgorithm};
+use super::ksg::{ZERO_RADIUS, counting_radii, psi_table};
 use super::prepare::{Noise, prepare, stream};
 use crate::error::Result;
 use crate::special::digamma;

@@ -77,7 +77,7 @@ pub fn mixture_entropy_bounds(
     for i in 0..n {
         check_finite("covs", covs.index_axis(ndarray::Axis(0), i))?;
     }
-    let c = super::normalised_weights(weights, n)?;
+    let c = super::bounds::normalised_weights(weights, n)?;
     let comps: Vec<Component> = (0..n)
         .map(|i| factor(Mat::from_fn(d, d, |a, b| covs[[i, a, b]]), i))
         .collect::<Result<_>>()?;

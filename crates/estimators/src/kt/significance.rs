@@ -9,30 +9,13 @@
 use ndarray::{ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 
-use super::{KolchinskyTracey, KtBounds};
+use super::KolchinskyTracey;
 use crate::error::Result;
+use crate::estimate::{Bounds, Estimate};
 use crate::significance::{
     BootstrapCi, Surrogate, SurrogateTest, check_bootstrap, check_surrogate, percentile_ci,
     resample, stream, summarise, surrogate_order,
 };
-
-/// A surrogate test of each of the two I(T;Y) estimates.
-#[derive(Clone, Debug, PartialEq)]
-pub struct KtSurrogateTest {
-    /// The test of the Bhattacharyya (lower) estimate.
-    pub lower: SurrogateTest,
-    /// The test of the KL ("upper") estimate.
-    pub upper: SurrogateTest,
-}
-
-/// Bootstrap percentile intervals of each of the two bounds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct KtBootstrapCi {
-    /// The interval of the lower bound.
-    pub lower: BootstrapCi,
-    /// The interval of the upper bound.
-    pub upper: BootstrapCi,
-}
 
 impl KolchinskyTracey {
     /// Test I(T;Y) > 0 for both estimates of [`KolchinskyTracey::mi_label_bounds`] against
@@ -51,7 +34,7 @@ impl KolchinskyTracey {
         kind: Surrogate,
         n_surrogates: usize,
         seed: u64,
-    ) -> Result<KtSurrogateTest> {
+    ) -> Result<Bounds<SurrogateTest>> {
         let (c, groups) = self.checked_labels(h, y, weights)?;
         let n = h.nrows();
         check_surrogate(kind, n, n_surrogates)?;
@@ -65,7 +48,7 @@ impl KolchinskyTracey {
         let values = self.label_values(h, &c, &relabelings);
         let lower = values.iter().map(|v| v[0]).collect();
         let upper = values.iter().map(|v| v[1]).collect();
-        Ok(KtSurrogateTest {
+        Ok(Bounds {
             lower: summarise(observed.lower, lower),
             upper: summarise(observed.upper, upper),
         })
@@ -86,7 +69,7 @@ impl KolchinskyTracey {
         n_resamples: usize,
         level: f64,
         seed: u64,
-    ) -> Result<KtBootstrapCi> {
+    ) -> Result<Bounds<BootstrapCi>> {
         check_bootstrap(n_resamples, level)?;
         let observed = self.mi_label_bounds(h, y, weights)?;
         self.bootstrap(observed, h.nrows(), n_resamples, level, seed, |rows| {
@@ -112,7 +95,7 @@ impl KolchinskyTracey {
         n_resamples: usize,
         level: f64,
         seed: u64,
-    ) -> Result<KtBootstrapCi> {
+    ) -> Result<Bounds<BootstrapCi>> {
         check_bootstrap(n_resamples, level)?;
         let observed = self.mi_input_bounds(h, weights)?;
         self.bootstrap(observed, h.nrows(), n_resamples, level, seed, |rows| {
@@ -124,13 +107,13 @@ impl KolchinskyTracey {
     /// Both bounds on `n_resamples` resamples, in parallel (resample `s` from `stream(seed, s)`).
     fn bootstrap(
         &self,
-        observed: KtBounds,
+        observed: Bounds<Estimate>,
         n: usize,
         n_resamples: usize,
         level: f64,
         seed: u64,
-        bounds: impl Fn(&[usize]) -> Result<KtBounds> + Sync,
-    ) -> Result<KtBootstrapCi> {
+        bounds: impl Fn(&[usize]) -> Result<Bounds<Estimate>> + Sync,
+    ) -> Result<Bounds<BootstrapCi>> {
         let reps: Vec<[f64; 2]> = (0..n_resamples)
             .into_par_iter()
             .map(|s| {
@@ -138,7 +121,7 @@ impl KolchinskyTracey {
                 Ok([b.lower.nats(), b.upper.nats()])
             })
             .collect::<Result<_>>()?;
-        Ok(KtBootstrapCi {
+        Ok(Bounds {
             lower: percentile_ci(observed.lower, reps.iter().map(|r| r[0]).collect(), level),
             upper: percentile_ci(observed.upper, reps.iter().map(|r| r[1]).collect(), level),
         })

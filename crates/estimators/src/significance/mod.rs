@@ -242,10 +242,24 @@ pub fn surrogate_orders(
         .collect())
 }
 
-/// `(1 + #{null ≥ observed}) / (N + 1)`.
-pub(crate) fn p_value(null: &[f64], observed: f64) -> f64 {
+/// The surrogate p-value `(1 + #{null ≥ observed}) / (N + 1)`: never 0, and exact for a test
+/// with `N` exchangeable surrogates (Phipson & Smyth 2010).
+#[must_use]
+pub fn p_value(null: &[f64], observed: f64) -> f64 {
     let exceed = null.iter().filter(|&&v| v >= observed).count();
     (1 + exceed) as f64 / (null.len() + 1) as f64
+}
+
+/// The `q`-quantile of ascending `sorted` values by linear interpolation between order
+/// statistics (numpy's default, "type 7"): position `q · (N − 1)`. NaN for no values.
+#[must_use]
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
 }
 
 /// A surrogate test's summary from the observed estimate and its null distribution.
@@ -260,8 +274,9 @@ pub(crate) fn summarise(estimate: Estimate, null: Vec<f64>) -> SurrogateTest {
     }
 }
 
-/// Mean and sample standard deviation.
-pub(crate) fn mean_std(v: &[f64]) -> (f64, f64) {
+/// Mean and sample standard deviation (denominator `N − 1`; 0 for one value).
+#[must_use]
+pub fn mean_std(v: &[f64]) -> (f64, f64) {
     let n = v.len() as f64;
     let mean = v.iter().sum::<f64>() / n;
     let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
@@ -339,15 +354,10 @@ pub(crate) fn resample(rng: &mut Xoshiro256PlusPlus, n: usize) -> Vec<usize> {
 pub(crate) fn percentile_ci(estimate: Estimate, replicates: Vec<f64>, level: f64) -> BootstrapCi {
     let mut sorted = replicates.clone();
     sorted.sort_by(f64::total_cmp);
-    let q = |p: f64| {
-        let pos = p * (sorted.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
-    };
     BootstrapCi {
         estimate,
-        lower: q((1.0 - level) / 2.0),
-        upper: q((1.0 + level) / 2.0),
+        lower: quantile(&sorted, (1.0 - level) / 2.0),
+        upper: quantile(&sorted, (1.0 + level) / 2.0),
         level,
         replicates,
     }
@@ -384,6 +394,23 @@ pub fn benjamini_hochberg(p_values: &[f64]) -> Result<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn p_value_quantile_and_spread() {
+        let null: Vec<f64> = (0..100).map(f64::from).collect();
+        assert!((p_value(&null, 97.5) - 3.0 / 101.0).abs() < 1e-15);
+        assert_eq!(p_value(&null, 1000.0), 1.0 / 101.0);
+        assert_eq!(p_value(&null, -1.0), 1.0);
+        // numpy.quantile(np.arange(100), 0.95) = 94.05.
+        assert!((quantile(&null, 0.95) - 94.05).abs() < 1e-12);
+        assert_eq!(quantile(&null, 1.0), 99.0);
+        assert_eq!(quantile(&[2.5], 0.3), 2.5);
+        assert!(quantile(&[], 0.5).is_nan());
+        let (mean, std) = mean_std(&null);
+        assert!((mean - 49.5).abs() < 1e-12);
+        // sqrt(100 · 101 / 12) for 0..99 with denominator N − 1.
+        assert!((std - (100.0_f64 * 101.0 / 12.0).sqrt()).abs() < 1e-12);
+    }
 
     #[test]
     fn surrogate_specs_parse_and_bad_ones_name_the_surrogate() {

@@ -220,7 +220,7 @@ pub fn train(
         let saved_config = dir.join("config.json");
         let last = dir.join("last.safetensors");
         if resume && last.exists() {
-            let previous: TrainConfig = infoscope_nn::io::read_json(&saved_config)?;
+            let previous: TrainConfig = infoscope_io::read_json(&saved_config)?;
             ensure_param!(
                 previous == *config,
                 "resume",
@@ -228,10 +228,10 @@ pub fn train(
                 saved_config.display()
             );
             (step, adam) = restore(&last, &mut model, config.adam)?;
-            log = infoscope_nn::io::read_json(&dir.join("log.json"))?;
+            log = infoscope_io::read_json(&dir.join("log.json"))?;
             log.retain(|e: &LogEntry| e.step <= step);
         } else {
-            infoscope_nn::io::write_json(&saved_config, config)?;
+            infoscope_io::write_json(&saved_config, config)?;
         }
     }
     let checkpoints = config.checkpoint_steps();
@@ -291,7 +291,7 @@ pub fn train(
                 let mut last = weights(&model, step);
                 add_adam(&mut last, adam.state());
                 last.write(&dir.join("last.safetensors"))?;
-                infoscope_nn::io::write_json(&dir.join("log.json"), &log)?;
+                infoscope_io::write_json(&dir.join("log.json"), &log)?;
             }
             if let Some(entry) = log.last()
                 && on_log(entry).is_break()

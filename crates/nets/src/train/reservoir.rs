@@ -101,7 +101,7 @@ pub fn train_reservoir(
     let outputs = model.predict(test.inputs.view(), None)?;
     let test_performance = fraction_correct(&performance(outputs.view(), &test)?);
     if let Some(dir) = out {
-        infoscope_nn::io::write_json(&dir.join("config.json"), config)?;
+        infoscope_io::write_json(&dir.join("config.json"), config)?;
         model.save_json(&dir.join("reservoir.json"))?;
     }
     Ok(ReservoirOutcome {

@@ -164,7 +164,7 @@ impl Reservoir {
     ///
     /// [`NetsError::Io`] if the file cannot be written.
     pub fn save_json(&self, path: &Path) -> Result<()> {
-        Ok(infoscope_nn::io::write_json(path, self)?)
+        Ok(infoscope_io::write_json(path, self)?)
     }
 
     /// Reads a reservoir written by [`Reservoir::save_json`], checking every shape.
@@ -173,6 +173,6 @@ impl Reservoir {
     ///
     /// [`NetsError::Io`] if the file cannot be read or does not hold a valid reservoir.
     pub fn load_json(path: &Path) -> Result<Self> {
-        Ok(infoscope_nn::io::read_json(path)?)
+        Ok(infoscope_io::read_json(path)?)
     }
 }

@@ -1,5 +1,7 @@
-//! Shared file I/O: arrays from `.npy` / `.npz` files, and atomic writes of arrays, JSON and
-//! text.
+//! # infoscope-io
+//!
+//! Brief overview: the file I/O every infoscope crate shares: arrays from `.npy` / `.npz`
+//! files, and atomic writes of arrays, JSON and text. It depends on no other infoscope crate.
 //!
 //! - **Where an array is**: [`ArraySource`], written `FILE[:key]` (`rec.npz:hidden`).
 //! - **Reading**: [`read_array`] gives a [`LoadedArray`] (floats or integers, with the file's
@@ -11,7 +13,7 @@
 //! - **Errors**: one [`IoError`] enum whose messages name the file and what was wrong.
 //!
 //! ```
-//! use infoscope_nn::io::{read_matrix, write_npy, ArraySource};
+//! use infoscope_io::{read_matrix, write_npy, ArraySource};
 //! use ndarray::array;
 //!
 //! let dir = tempfile::tempdir()?;
@@ -22,6 +24,8 @@
 //! assert_eq!(dtype, "int32");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+#![deny(missing_docs)]
 
 mod array;
 mod atomic;

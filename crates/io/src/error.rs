@@ -1,10 +1,10 @@
-//! The typed error of every file operation in [`crate::io`].
+//! The typed error of every file operation in this crate.
 
 use std::path::PathBuf;
 
 use thiserror::Error;
 
-/// The result type of [`crate::io`].
+/// The result type of this crate.
 pub type Result<T> = std::result::Result<T, IoError>;
 
 /// Why reading or writing a file failed.

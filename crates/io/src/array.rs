@@ -2,7 +2,7 @@
 
 use ndarray::ArrayD;
 
-use super::source::ArraySource;
+use crate::source::ArraySource;
 
 /// The numeric content of an array file: floating point or integer.
 ///
@@ -58,7 +58,7 @@ fn int_to_f64(v: i64) -> f64 {
     v as f64
 }
 
-/// An array read by [`read_array`](super::read_array), with where it came from and what type
+/// An array read by [`read_array`](crate::read_array), with where it came from and what type
 /// the file stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedArray {

@@ -1,6 +1,6 @@
 //! Properties: parse/display round trip and write/read round trips of random arrays.
 
-use infoscope_nn::io::{ArraySource, read_array, read_labels, write_npy, write_npz_with};
+use infoscope_io::{ArraySource, read_array, read_labels, write_npy, write_npz_with};
 use ndarray::{Array1, ArrayD, IxDyn};
 use proptest::prelude::*;
 

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::error::{IoError, Result};
+use crate::error::{IoError, Result};
 
 /// Distinguishes the temporary files of concurrent writes within one process.
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -34,7 +34,7 @@ const TEMP_ATTEMPTS: usize = 64;
 ///
 /// ```
 /// use std::io::Write;
-/// use infoscope_nn::io::write_atomic;
+/// use infoscope_io::write_atomic;
 ///
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("out/table.csv");

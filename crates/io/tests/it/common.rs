@@ -1,9 +1,4 @@
-//! Tests of `infoscope_nn::io`.
-
-mod props;
-mod read;
-mod source;
-mod write;
+//! Fixtures shared by the tests of `infoscope-io`: hand-made `.npy` images and zip archives.
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! `ArraySource::parse` and its `Display`.
 
-use infoscope_nn::io::ArraySource;
+use infoscope_io::ArraySource;
 
 fn parts(spec: &str) -> (String, Option<String>) {
     let s = ArraySource::parse(spec);

@@ -11,10 +11,10 @@ use ndarray_npy::{
 };
 use zip::ZipArchive;
 
-use super::array::{LoadedArray, NumericArray};
-use super::atomic::{read_file, write_atomic_file, write_error};
-use super::error::{IoError, Result};
-use super::source::ArraySource;
+use crate::array::{LoadedArray, NumericArray};
+use crate::atomic::{read_file, write_atomic_file, write_error};
+use crate::error::{IoError, Result};
+use crate::source::ArraySource;
 
 /// The element types infoscope reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +118,7 @@ fn kind_of(path: &Path) -> Option<Kind> {
 /// above `i64::MAX`).
 ///
 /// ```
-/// use infoscope_nn::io::{read_array, write_npz, ArraySource};
+/// use infoscope_io::{read_array, write_npz, ArraySource};
 /// use ndarray::array;
 ///
 /// let dir = tempfile::tempdir()?;
@@ -458,7 +458,7 @@ fn standard_layout(data: NumericArray) -> NumericArray {
     }
 }
 
-/// Writes one array as an `.npy` file, atomically (see [`write_atomic`](super::write_atomic)).
+/// Writes one array as an `.npy` file, atomically (see [`write_atomic`](crate::write_atomic)).
 ///
 /// Any array of an element type ndarray-npy writes (`f64`, `f32`, integers, `bool`) and any
 /// layout; the file is C order unless the array is Fortran-contiguous.
@@ -494,7 +494,7 @@ pub fn write_npz(path: &Path, entries: &[(&str, ArrayViewD<'_, f64>)]) -> Result
 /// adds the arrays to the [`NpzSink`].
 ///
 /// ```
-/// use infoscope_nn::io::{read_array, write_npz_with, ArraySource};
+/// use infoscope_io::{read_array, write_npz_with, ArraySource};
 /// use ndarray::array;
 ///
 /// let dir = tempfile::tempdir()?;

@@ -40,7 +40,7 @@ impl ArraySource {
     /// path. So colons inside directory names and Windows drive letters are kept in the path:
     ///
     /// ```
-    /// use infoscope_nn::io::ArraySource;
+    /// use infoscope_io::ArraySource;
     ///
     /// let s = ArraySource::parse("C:/runs/rec.npz:hidden");
     /// assert_eq!(s.path.to_str(), Some("C:/runs/rec.npz"));

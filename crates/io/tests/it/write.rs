@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 
-use infoscope_nn::io::{
+use infoscope_io::{
     ArraySource, IoError, read_array, read_json, write_atomic, write_bytes, write_json, write_npy,
     write_npz, write_npz_with, write_text,
 };
 use ndarray::{Array, array};
 use tempfile::TempDir;
 
-use super::temp_files;
+use crate::common::temp_files;
 
 #[test]
 fn write_atomic_creates_parents_and_leaves_no_temp_files() {

@@ -3,12 +3,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use infoscope_nn::io::{ArraySource, IoError, NumericArray, read_array, read_labels, read_matrix};
+use infoscope_io::{ArraySource, IoError, NumericArray, read_array, read_labels, read_matrix};
 use ndarray::{Array, ArrayD, IxDyn, array};
 use ndarray_npy::{NpzWriter, WriteNpyExt};
 use tempfile::TempDir;
 
-use super::{npy_bytes, zip_with};
+use crate::common::{npy_bytes, zip_with};
 
 /// Writes `array` with ndarray-npy itself (not through the code under test).
 fn npy<T: WriteNpyExt + ?Sized>(dir: &TempDir, name: &str, array: &T) -> PathBuf {
@@ -17,18 +17,18 @@ fn npy<T: WriteNpyExt + ?Sized>(dir: &TempDir, name: &str, array: &T) -> PathBuf
     path
 }
 
-fn read(path: &Path) -> infoscope_nn::io::Result<infoscope_nn::io::LoadedArray> {
+fn read(path: &Path) -> infoscope_io::Result<infoscope_io::LoadedArray> {
     read_array(&ArraySource::new(path))
 }
 
-fn ints(a: &infoscope_nn::io::LoadedArray) -> ArrayD<i64> {
+fn ints(a: &infoscope_io::LoadedArray) -> ArrayD<i64> {
     match &a.data {
         NumericArray::Int(x) => x.clone(),
         NumericArray::Float(_) => panic!("expected integers, got floats ({})", a.dtype),
     }
 }
 
-fn floats(a: &infoscope_nn::io::LoadedArray) -> ArrayD<f64> {
+fn floats(a: &infoscope_io::LoadedArray) -> ArrayD<f64> {
     match &a.data {
         NumericArray::Float(x) => x.clone(),
         NumericArray::Int(_) => panic!("expected floats, got integers ({})", a.dtype),
