@@ -1,17 +1,20 @@
-//! `infoscope demo`: the built-in main job until the full experiment lands. It generates jointly
-//! Gaussian X and Y with a known mutual information, writes them as `.npy`, and estimates
-//! I(X;Y) with every method, next to the closed form.
+//! `infoscope demo`: a one-second tour of the estimators (the main job is `infoscope run`). It
+//! generates jointly Gaussian X and Y with a known mutual information, writes them as `.npy`,
+//! and estimates I(X;Y) with every method that estimates it from continuous data (Gaussian,
+//! KSG algorithms 1 and 2, binned with three policies and every bias correction), each built
+//! from its specification, next to the closed form.
 
 use anyhow::{Context, Result, ensure};
-use infoscope_estimators::discrete::{BiasCorrection, BinPolicy, Binned};
-use infoscope_estimators::gaussian::Gaussian;
-use infoscope_estimators::{EstimateRecord, MutualInformation, Unit};
+use infoscope_estimators::discrete::BiasCorrection;
+use infoscope_estimators::spec::EstimatorSpec;
+use infoscope_estimators::{EstimateRecord, Unit};
 use infoscope_io as io;
 use ndarray::Array2;
 use rand::{RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::Serialize;
+use serde_json::json;
 
 use crate::args::DemoArgs;
 
@@ -61,27 +64,37 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     io::write_npy(&y_path, &y).context("writing the demo data")?;
     let truth = -0.5 * args.dims as f64 * (1.0 - args.rho * args.rho).ln();
 
-    let mut rows = vec![Row {
-        settings: "gaussian (ridge 0)".into(),
-        estimate: Gaussian::params()
-            .check()?
-            .estimate(x.view(), y.view())?
-            .record(unit),
-    }];
-    let policies = [
-        ("unit-minmax:10", BinPolicy::PerUnitMinMax { n_bins: 10 }),
-        ("quantile:10", BinPolicy::Quantile { n_bins: 10 }),
-        ("quantile:30", BinPolicy::Quantile { n_bins: 30 }),
+    let mut specs = vec![
+        (
+            "gaussian (ridge 0)".to_owned(),
+            json!({"method": "gaussian"}),
+        ),
+        (
+            "ksg k=3, algorithm 1".to_owned(),
+            json!({"method": "ksg", "k": 3}),
+        ),
+        (
+            "ksg k=3, algorithm 2".to_owned(),
+            json!({"method": "ksg", "k": 3, "algorithm": 2}),
+        ),
     ];
-    for (name, policy) in policies {
+    for policy in ["unit-minmax:10", "quantile:10", "quantile:30"] {
         for correction in BiasCorrection::ALL {
-            let est = Binned::params()
-                .policy(policy)
-                .correction(correction)
-                .check()?;
+            let c = correction.as_str();
+            specs.push((
+                format!("binned {policy}, {c}"),
+                json!({"method": "binned", "policy": policy, "correction": c}),
+            ));
+        }
+    }
+    let mut rows = Vec::with_capacity(specs.len());
+    for (settings, spec) in specs {
+        let estimator = EstimatorSpec::from_json(spec)?.check()?;
+        let estimate = estimator.mutual_information(x.view(), y.view())?;
+        if let Some(e) = estimate.point() {
             rows.push(Row {
-                settings: format!("binned {name}, {}", correction.as_str()),
-                estimate: est.estimate(x.view(), y.view())?.record(unit),
+                settings,
+                estimate: e.record(unit),
             });
         }
     }

@@ -1,21 +1,22 @@
-//! `infoscope estimate`: read arrays, call one estimator, print and save the result.
+//! `infoscope estimate`: read arrays, build the estimator from its specification, ask it the
+//! question the arguments pose, print and save the result.
+//!
+//! Nothing here depends on the method: the options become an [`EstimatorSpec`]
+//! ([`crate::spec_args`]), the arguments become [`Data`], and the [`Estimator`] answers with a
+//! point estimate or bounds, a surrogate test and a bootstrap interval.
 
 use anyhow::{Context, Result, bail};
-use infoscope_estimators::Bounds;
-use infoscope_estimators::discrete::{Binned, PerUnitMi, PlugIn};
-use infoscope_estimators::gaussian::Gaussian;
-use infoscope_estimators::significance::{
-    BootstrapCi, FromFn, Surrogate, SurrogateTest, bootstrap_ci, surrogate_test,
-};
-use infoscope_estimators::{
-    ConditionalMutualInformation, Entropy, Estimate, MutualInformation, Unit,
-};
+use infoscope_estimators::discrete::PerUnitMi;
+use infoscope_estimators::significance::{BootstrapCi, Surrogate, SurrogateTest};
+use infoscope_estimators::spec::{Data, Estimator, EstimatorSpec, ValueType, Variable};
+use infoscope_estimators::{Bounds, Outcome, Quantity, Unit};
 use infoscope_io::{self as io, ArraySource, LoadedArray};
-use ndarray::{Array2, ArrayView2, Axis, Ix1, Ix2};
+use ndarray::{Array2, Axis, Ix1, Ix2};
 use serde::Serialize;
 
-use crate::args::{EstimateArgs, Method, YKind};
+use crate::args::EstimateArgs;
 use crate::report::{InputInfo, print_table};
+use crate::spec_args::{asked_by, phrase};
 
 /// The JSON written by `--json` and `--out`.
 #[derive(Debug, Serialize)]
@@ -95,144 +96,191 @@ pub(crate) fn floats(input: &Input) -> Result<Array2<f64>> {
     Ok(a)
 }
 
-/// A 2-D integer view of an input whose values are all integral.
-fn symbols(input: &Input) -> Result<Array2<i64>> {
-    let f = floats(input)?;
-    if let Some(((row, col), v)) = f
-        .indexed_iter()
-        .find(|(_, v)| v.fract() != 0.0 || !v.is_finite())
-    {
-        bail!(
-            "--{} {}: value {v} at row {row}, column {col} is not an integer label \
-             (use --y-kind continuous to bin it)",
-            input.info.role,
-            input.info.source
-        );
-    }
-    Ok(f.mapv(|v| v as i64))
+/// The arguments as read, in the order x, y (or labels), z: each input with its values as
+/// `f64` and whether they were integers.
+struct Arguments {
+    inputs: Vec<Input>,
+    values: Vec<(Array2<f64>, ValueType)>,
 }
 
-/// Whether Y/Z are used as labels by the binned method.
-fn as_labels(kind: YKind, input: &Input) -> bool {
-    match kind {
-        YKind::Auto => input.array.is_integer(),
-        YKind::Labels => true,
-        YKind::Continuous => false,
+impl Arguments {
+    fn read(args: &EstimateArgs) -> Result<Self> {
+        let mut inputs = vec![read("x", &args.x)?];
+        if let Some(y) = &args.y {
+            inputs.push(read("y", y)?);
+        }
+        if let Some(l) = &args.labels {
+            inputs.push(read("labels", l)?);
+        }
+        if let Some(z) = &args.z {
+            if inputs.len() < 2 {
+                bail!("--z conditions I(X;Y|Z): give --y (or --labels) too");
+            }
+            inputs.push(read("z", z)?);
+        }
+        let values = inputs
+            .iter()
+            .map(|i| {
+                let integer = i.info.role == "labels" || i.array.is_integer();
+                let t = if integer {
+                    ValueType::Integer
+                } else {
+                    ValueType::Float
+                };
+                Ok((floats(i)?, t))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self { inputs, values })
     }
+
+    fn data(&self) -> Data<'_> {
+        fn var((a, t): &(Array2<f64>, ValueType)) -> Variable<'_> {
+            Variable::new(a.view(), *t)
+        }
+        let mut data = Data::new(var(&self.values[0]));
+        data.y = self.values.get(1).map(var);
+        data.z = self.values.get(2).map(var);
+        data
+    }
+}
+
+/// The quantity the arguments ask for.
+fn quantity(args: &EstimateArgs, estimator: &Estimator, data: &Data<'_>) -> Result<Quantity> {
+    let q = match (data.y.is_some(), data.z.is_some()) {
+        (_, true) => Quantity::ConditionalMutualInformation,
+        (true, false) => Quantity::MutualInformation,
+        (false, false) if args.entropy => Quantity::Entropy,
+        (false, false) => estimator.one_variable_quantity()?,
+    };
+    if args.entropy && q != Quantity::Entropy {
+        bail!("--entropy asks for H(X) from --x alone: drop --y, --labels and --z");
+    }
+    if !estimator.quantities().contains(&q) {
+        let has: Vec<String> = estimator
+            .quantities()
+            .iter()
+            .filter(|q| asked_by(**q) != asked_by(Quantity::JointEntropy))
+            .map(|q| format!("{} (give {})", q.symbol(), asked_by(*q)))
+            .collect();
+        bail!(
+            "--method {} does not estimate the {} ({}); it estimates {}",
+            estimator.name(),
+            q.describe(),
+            asked_by(q),
+            has.join(", ")
+        );
+    }
+    Ok(q)
 }
 
 /// Run `infoscope estimate`.
 pub fn run(args: &EstimateArgs) -> Result<()> {
     let unit: Unit = args.unit.into();
-    let mut inputs = vec![read("x", &args.x)?];
-    if let Some(y) = &args.y {
-        inputs.push(read("y", y)?);
-    }
-    if let Some(z) = &args.z {
-        inputs.push(read("z", z)?);
-    }
+    let estimator = args.estimator.estimator(None, args.seed)?;
+    let method = estimator.name();
+    let read = Arguments::read(args)?;
+    let data = read.data();
+    let variables = [Some(data.x), data.y, data.z];
+    let inputs: Vec<InputInfo> = read
+        .inputs
+        .iter()
+        .zip(variables.iter().zip(["x", "y", "z"]))
+        .map(|(input, (v, role))| InputInfo {
+            used_as: v.map_or_else(String::new, |v| estimator.reads_as(role, &v).into()),
+            ..input.info.clone()
+        })
+        .collect();
     if args.per_unit {
-        return per_unit(args, &mut inputs, unit);
+        return per_unit(args, &estimator, &data, inputs, unit);
     }
-    if args.method == Method::Kt {
-        return kt(args, inputs, unit);
+    let q = quantity(args, &estimator, &data)?;
+    let seed = args.seed.unwrap_or(0);
+    let test_needs = "--permutations tests I(X;Y): give --x and --y (or --labels), without --z";
+    if args.permutations > 0 && q != Quantity::MutualInformation {
+        bail!("{test_needs}");
     }
-    if args.labels.is_some() || args.noise_var.is_some() || args.entropy {
-        bail!("--labels, --noise-var and --entropy belong to --method kt");
-    }
-    let estimate = match args.method {
-        Method::Gaussian => gaussian(args, &mut inputs)?,
-        Method::Binned => binned(args, &mut inputs)?,
-        Method::Ksg => ksg(args, &mut inputs)?,
-        Method::Kt => bail!("--method kt is handled before this point"),
-        Method::Kl => {
-            if inputs.len() > 1 {
-                bail!("--method kl estimates the entropy H(X): give --x only");
-            }
-            inputs[0].info.used_as = "continuous".into();
-            args.knn.kl()?.entropy(floats(&inputs[0])?.view())?
-        }
-    };
-    let (significance, interval) = uncertainty(args, &inputs, unit)?;
-    let output = EstimateOutput {
-        inputs: inputs.into_iter().map(|i| i.info).collect(),
-        estimate: estimate.record(unit),
-        significance,
-        interval,
-    };
-    emit(args, &output, |o| {
-        print_table(&o.inputs, &o.estimate);
-        if let Some(t) = &o.significance {
-            t.print(unit);
-        }
-        if let Some(ci) = &o.interval {
-            ci.print(unit);
-        }
-    })
-}
-
-/// `--permutations` and `--bootstrap`: re-run the same I(X;Y) computation on surrogates and
-/// resamples.
-fn uncertainty(
-    args: &EstimateArgs,
-    inputs: &[Input],
-    unit: Unit,
-) -> Result<(Option<SignificanceOutput>, Option<IntervalOutput>)> {
-    if args.permutations == 0 && args.bootstrap == 0 {
-        return Ok((None, None));
-    }
-    let [x_in, y_in] = inputs else {
-        bail!("--permutations and --bootstrap test I(X;Y): give --x and --y, without --z");
-    };
-    if !matches!(args.method, Method::Binned | Method::Gaussian | Method::Ksg) {
-        bail!(
-            "--permutations and --bootstrap need --method binned, gaussian, ksg or kt (with \
-             --labels for --permutations)"
-        );
-    }
-    let (x, y) = (floats(x_in)?, floats(y_in)?);
-    let (x, y) = (x.view(), y.view());
-    // The estimators themselves (not a wrapper), so surrogates reuse what they can.
-    match args.method {
-        Method::Gaussian => {
-            let g = Gaussian::params().ridge(args.ridge).check()?;
-            significance_of(&g, args, x, y, unit)
-        }
-        Method::Ksg => significance_of(&args.knn.ksg()?, args, x, y, unit),
-        _ if !(args.method == Method::Binned && as_labels(args.y_kind, y_in)) => {
-            significance_of(&binned_estimator(args)?, args, x, y, unit)
-        }
-        _ => {
-            let est = FromFn(|x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>| {
-                mi_arrays(args, x, y, true)
-            });
-            significance_of(&est, args, x, y, unit)
-        }
-    }
-}
-
-/// The surrogate test and bootstrap interval asked for, of one estimator.
-fn significance_of<E: MutualInformation + Sync>(
-    est: &E,
-    args: &EstimateArgs,
-    x: ArrayView2<'_, f64>,
-    y: ArrayView2<'_, f64>,
-    unit: Unit,
-) -> Result<(Option<SignificanceOutput>, Option<IntervalOutput>)> {
-    let seed = args.knn.seed;
+    let outcome = estimator
+        .estimate(q, &data)
+        .map_err(|e| phrase(e, method))?;
     let significance = if args.permutations > 0 {
-        let t = surrogate_test(est, x, y, args.surrogate, args.permutations, seed)?;
-        Some(SignificanceOutput::new(args, &t, unit))
+        let t = estimator
+            .surrogate_test(&data, args.surrogate, args.permutations, seed)
+            .map_err(|e| phrase(e, method))?;
+        Some(t.map(|t| SignificanceOutput::new(args, &t, unit)))
     } else {
         None
     };
     let interval = if args.bootstrap > 0 {
-        let ci = bootstrap_ci(est, x, y, args.bootstrap, args.ci_level, seed)?;
-        Some(IntervalOutput::new(&ci, unit))
+        let ci = estimator
+            .bootstrap_ci(q, &data, args.bootstrap, args.ci_level, seed)
+            .map_err(|e| phrase(e, method))
+            .with_context(|| format!("--bootstrap of {} ({})", q.symbol(), asked_by(q)))?;
+        Some(ci.map(|ci| IntervalOutput::new(&ci, unit)))
     } else {
         None
     };
-    Ok((significance, interval))
+    let output = Output::new(inputs, outcome, significance, interval, unit);
+    emit(args, &output, |o| o.print(unit))
+}
+
+/// What `--json` and `--out` write: one estimate, or a lower and an upper one.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Output {
+    Point(Box<EstimateOutput>),
+    Bounds(Box<BoundsOutput>),
+}
+
+impl Output {
+    fn new(
+        inputs: Vec<InputInfo>,
+        outcome: Outcome,
+        significance: Option<Outcome<SignificanceOutput>>,
+        interval: Option<Outcome<IntervalOutput>>,
+        unit: Unit,
+    ) -> Self {
+        match outcome {
+            Outcome::Point(e) => Output::Point(Box::new(EstimateOutput {
+                inputs,
+                estimate: e.record(unit),
+                significance: significance.and_then(Outcome::point),
+                interval: interval.and_then(Outcome::point),
+            })),
+            Outcome::Bounds(b) => Output::Bounds(Box::new(BoundsOutput {
+                inputs,
+                lower: b.lower.record(unit),
+                upper: b.upper.record(unit),
+                significance: significance.and_then(Outcome::bounds),
+                interval: interval.and_then(Outcome::bounds),
+            })),
+        }
+    }
+
+    fn print(&self, unit: Unit) {
+        match self {
+            Output::Point(o) => {
+                print_table(&o.inputs, &o.estimate);
+                print_extras(o.significance.as_ref(), o.interval.as_ref(), unit);
+            }
+            Output::Bounds(o) => {
+                print_table(&o.inputs, &o.lower);
+                let (t, ci) = (o.significance.as_ref(), o.interval.as_ref());
+                print_extras(t.map(|b| &b.lower), ci.map(|b| &b.lower), unit);
+                print_table(&[], &o.upper);
+                print_extras(t.map(|b| &b.upper), ci.map(|b| &b.upper), unit);
+            }
+        }
+    }
+}
+
+/// Print one estimate's test and interval, if any.
+fn print_extras(t: Option<&SignificanceOutput>, ci: Option<&IntervalOutput>, unit: Unit) {
+    if let Some(t) = t {
+        t.print(unit);
+    }
+    if let Some(ci) = ci {
+        ci.print(unit);
+    }
 }
 
 impl SignificanceOutput {
@@ -283,44 +331,6 @@ impl IntervalOutput {
     }
 }
 
-/// The binned estimator of the options.
-fn binned_estimator(args: &EstimateArgs) -> infoscope_estimators::Result<Binned> {
-    Binned::params()
-        .policy(args.bins)
-        .correction(args.correction.into())
-        .check()
-}
-
-/// I(X;Y) by the chosen method on arrays (Y as labels for the binned method when `y_labels`).
-fn mi_arrays(
-    args: &EstimateArgs,
-    x: ArrayView2<'_, f64>,
-    y: ArrayView2<'_, f64>,
-    y_labels: bool,
-) -> infoscope_estimators::Result<Estimate> {
-    match args.method {
-        Method::Gaussian => Gaussian::params().ridge(args.ridge).check()?.estimate(x, y),
-        Method::Ksg => args.knn.ksg()?.estimate(x, y),
-        _ => {
-            let est = binned_estimator(args)?;
-            if !y_labels {
-                return est.estimate(x, y);
-            }
-            if y.ncols() == 1 {
-                let labels = y.column(0).mapv(|v| v as i64);
-                return est.mutual_information_with_labels(x, labels.view());
-            }
-            let plugin = PlugIn::params()
-                .correction(args.correction.into())
-                .check()?;
-            let mut e = plugin
-                .mutual_information(est.bin("x", x)?.symbols.view(), y.mapv(|v| v as i64).view())?;
-            e.method = "binned".into();
-            Ok(e)
-        }
-    }
-}
-
 /// Write `--out` (atomically), then print JSON (`--json`) or the table.
 fn emit<T: Serialize>(args: &EstimateArgs, output: &T, table: impl FnOnce(&T)) -> Result<()> {
     if let Some(path) = &args.out {
@@ -333,95 +343,6 @@ fn emit<T: Serialize>(args: &EstimateArgs, output: &T, table: impl FnOnce(&T)) -
         table(output);
     }
     Ok(())
-}
-
-fn gaussian(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
-    let est = Gaussian::params().ridge(args.ridge).check()?;
-    let data: Vec<Array2<f64>> = inputs.iter().map(floats).collect::<Result<_>>()?;
-    for input in inputs.iter_mut() {
-        input.info.used_as = "continuous".into();
-    }
-    let e = match data.as_slice() {
-        [x] => est.entropy(x.view())?,
-        [x, y] => est.estimate(x.view(), y.view())?,
-        [x, y, z] => est.estimate_conditional(x.view(), y.view(), z.view())?,
-        _ => bail!("expected --x, optionally --y and --z"),
-    };
-    Ok(e)
-}
-
-fn ksg(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
-    let data: Vec<Array2<f64>> = inputs.iter().map(floats).collect::<Result<_>>()?;
-    for input in inputs.iter_mut() {
-        input.info.used_as = "continuous".into();
-    }
-    Ok(match data.as_slice() {
-        [x] => args.knn.kl()?.entropy(x.view())?,
-        [x, y] => args.knn.ksg()?.estimate(x.view(), y.view())?,
-        [x, y, z] => args
-            .knn
-            .ksg()?
-            .estimate_conditional(x.view(), y.view(), z.view())?,
-        _ => bail!("expected --x, optionally --y and --z"),
-    })
-}
-
-fn binned(args: &EstimateArgs, inputs: &mut [Input]) -> Result<Estimate> {
-    let est = Binned::params()
-        .policy(args.bins)
-        .correction(args.correction.into())
-        .check()?;
-    let x = floats(&inputs[0])?;
-    inputs[0].info.used_as = "binned".into();
-    let labels: Vec<bool> = inputs[1..]
-        .iter()
-        .map(|i| as_labels(args.y_kind, i))
-        .collect();
-    for (input, &is_label) in inputs[1..].iter_mut().zip(&labels) {
-        input.info.used_as = if is_label {
-            "labels".into()
-        } else {
-            "binned".into()
-        };
-    }
-    if labels.iter().all(|&l| !l) {
-        let rest: Vec<Array2<f64>> = inputs[1..].iter().map(floats).collect::<Result<_>>()?;
-        return Ok(match rest.as_slice() {
-            [] => est.entropy(x.view())?,
-            [y] => est.estimate(x.view(), y.view())?,
-            [y, z] => est.estimate_conditional(x.view(), y.view(), z.view())?,
-            _ => bail!("expected --x, optionally --y and --z"),
-        });
-    }
-    if let [y] = &inputs[1..]
-        && y.info.shape.get(1).is_none_or(|&c| c == 1)
-    {
-        let y = symbols(y)?.column(0).to_owned();
-        return Ok(est.mutual_information_with_labels(x.view(), y.view())?);
-    }
-    // Labels with several columns, or a mix of labels and binned data among Y and Z: bin what
-    // is continuous, keep labels as they are, and estimate on the symbols.
-    let plugin = PlugIn::params()
-        .correction(args.correction.into())
-        .check()?;
-    let xs = est.bin("x", x.view())?.symbols;
-    let mut rest = Vec::new();
-    for (input, &is_label) in inputs[1..].iter().zip(&labels) {
-        let role = input.info.role;
-        rest.push(if is_label {
-            symbols(input)?
-        } else {
-            est.bin(role, floats(input)?.view())?.symbols
-        });
-    }
-    let mut e = match rest.as_slice() {
-        [y] => plugin.mutual_information(xs.view(), y.view())?,
-        [y, z] => plugin.conditional_mutual_information(xs.view(), y.view(), z.view())?,
-        _ => bail!("expected --x, optionally --y and --z"),
-    };
-    e.method = "binned".into();
-    e.config = serde_json::to_value(est.config())?;
-    Ok(e)
 }
 
 /// The JSON written by `--per-unit --json` and `--per-unit --out`.
@@ -459,36 +380,46 @@ pub struct PerUnitSignificance {
     pub null_mean: Vec<f64>,
 }
 
-/// `--per-unit`: I(unit_j; labels) for every column of X.
-fn per_unit(args: &EstimateArgs, inputs: &mut [Input], unit: Unit) -> Result<()> {
-    if args.method != Method::Binned {
-        bail!("--per-unit needs --method binned");
-    }
-    let [x_in, y_in] = inputs else {
+/// `--per-unit`: I(unit_j; Y) for every column of X, Y read as labels.
+fn per_unit(
+    args: &EstimateArgs,
+    estimator: &Estimator,
+    data: &Data<'_>,
+    mut inputs: Vec<InputInfo>,
+    unit: Unit,
+) -> Result<()> {
+    let method = estimator.name();
+    let Some(y) = data.y else {
         bail!("--per-unit needs --x and --y (labels), and no --z")
     };
-    if !as_labels(args.y_kind, y_in) || y_in.info.shape.get(1).is_some_and(|&c| c != 1) {
-        bail!("--per-unit needs --y to be one column of integer labels (or --y-kind labels)");
+    if data.z.is_some() {
+        bail!("--per-unit needs --x and --y (labels), and no --z");
     }
-    x_in.info.used_as = "binned per unit".into();
-    y_in.info.used_as = "labels".into();
+    if !EstimatorSpec::method_info(method).is_some_and(|m| m.per_unit) {
+        let with: Vec<String> = EstimatorSpec::METHODS
+            .iter()
+            .filter(|m| m.per_unit)
+            .map(|m| format!("--method {}", m.name))
+            .collect();
+        bail!(
+            "--per-unit is not available for --method {method}; it needs {}",
+            with.join(" or ")
+        );
+    }
     if args.bootstrap > 0 {
         bail!("--bootstrap is not available with --per-unit (use --permutations for a test)");
     }
     if !(args.fdr > 0.0 && args.fdr < 1.0) {
         bail!("--fdr must lie in (0, 1), got {}", args.fdr);
     }
-    let est = binned_estimator(args)?;
-    let labels = symbols(y_in)?.column(0).to_owned();
-    let x = floats(x_in)?;
+    inputs[0].used_as = format!("{} per unit", inputs[0].used_as);
+    inputs[1].used_as = "labels".into();
+    let x = data.x.values();
     let (result, significance) = if args.permutations > 0 {
-        let t = est.per_unit_test(
-            x.view(),
-            labels.view(),
-            args.surrogate,
-            args.permutations,
-            args.knn.seed,
-        )?;
+        let seed = args.seed.unwrap_or(0);
+        let t = estimator
+            .per_unit_test(x, y, args.surrogate, args.permutations, seed)
+            .map_err(|e| phrase(e, method))?;
         let significance = PerUnitSignificance {
             surrogate: t.surrogate,
             n_surrogates: t.n_surrogates,
@@ -500,10 +431,13 @@ fn per_unit(args: &EstimateArgs, inputs: &mut [Input], unit: Unit) -> Result<()>
         };
         (t.mi, Some(significance))
     } else {
-        (est.per_unit(x.view(), labels.view())?, None)
+        (
+            estimator.per_unit(x, y).map_err(|e| phrase(e, method))?,
+            None,
+        )
     };
     let output = PerUnitOutput {
-        inputs: inputs.iter().map(|i| i.info.clone()).collect(),
+        inputs,
         unit,
         values: result.in_unit(unit),
         nats: result,
@@ -586,7 +520,7 @@ fn print_per_unit(o: &PerUnitOutput) {
     }
 }
 
-/// The JSON written by `--method kt` with `--json` or `--out`.
+/// The JSON written by `--json` and `--out` for a method that gives bounds (kt).
 #[derive(Debug, Serialize)]
 pub struct BoundsOutput {
     /// Where each argument came from.
@@ -597,119 +531,8 @@ pub struct BoundsOutput {
     pub upper: infoscope_estimators::EstimateRecord,
     /// Surrogate tests of I(T;Y) (`--permutations` with `--labels`), in the estimates' unit.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub significance: Option<BoundPair<SignificanceOutput>>,
+    pub significance: Option<Bounds<SignificanceOutput>>,
     /// Bootstrap intervals of both bounds (`--bootstrap`), in the estimates' unit.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<BoundPair<IntervalOutput>>,
-}
-
-/// One result for each of the two Kolchinsky–Tracey estimates.
-#[derive(Debug, Serialize)]
-pub struct BoundPair<T> {
-    /// Of the Bhattacharyya (lower) estimate.
-    pub lower: T,
-    /// Of the Kullback–Leibler (upper) estimate.
-    pub upper: T,
-}
-
-/// `--method kt`: Kolchinsky–Tracey bounds for T = X + N(0, σ²I).
-fn kt(args: &EstimateArgs, mut inputs: Vec<Input>, unit: Unit) -> Result<()> {
-    if inputs.len() > 1 {
-        bail!("--method kt takes --x (the layer) and optionally --labels, not --y or --z");
-    }
-    let Some(v) = args.noise_var else {
-        bail!("--method kt needs --noise-var V (the noise variance σ²; there is no default)");
-    };
-    let est = infoscope_estimators::kt::KolchinskyTracey::new(v)?;
-    let h = floats(&inputs[0])?;
-    inputs[0].info.used_as = "noisy-layer means".into();
-    if args.entropy && (args.permutations > 0 || args.bootstrap > 0) {
-        bail!("--permutations and --bootstrap apply to I(X;T) and I(T;Y), not to --entropy");
-    }
-    let seed = args.knn.seed;
-    let (bounds, significance, interval) = match &args.labels {
-        Some(spec) => {
-            if args.entropy {
-                bail!("--entropy and --labels cannot be combined");
-            }
-            let mut y_in = read("labels", spec)?;
-            y_in.info.used_as = "labels".into();
-            let y = symbols(&y_in)?;
-            if y.ncols() != 1 {
-                bail!("--labels must be one column of integer labels");
-            }
-            inputs.push(y_in);
-            let (h, y) = (h.view(), y.column(0));
-            let significance = if args.permutations > 0 {
-                let t =
-                    est.label_surrogate_test(h, y, None, args.surrogate, args.permutations, seed)?;
-                Some(BoundPair {
-                    lower: SignificanceOutput::new(args, &t.lower, unit),
-                    upper: SignificanceOutput::new(args, &t.upper, unit),
-                })
-            } else {
-                None
-            };
-            let interval = if args.bootstrap > 0 {
-                let ci = est.label_bootstrap_ci(h, y, None, args.bootstrap, args.ci_level, seed)?;
-                Some(intervals(&ci, unit))
-            } else {
-                None
-            };
-            (est.mi_label_bounds(h, y, None)?, significance, interval)
-        }
-        None if args.entropy => (est.entropy_bounds(h.view(), None)?, None, None),
-        None => {
-            if args.permutations > 0 {
-                bail!(
-                    "--permutations with --method kt tests I(T;Y): give --labels (I(X;T) has \
-                     no second variable to shuffle)"
-                );
-            }
-            let interval = if args.bootstrap > 0 {
-                let ci =
-                    est.input_bootstrap_ci(h.view(), None, args.bootstrap, args.ci_level, seed)?;
-                Some(intervals(&ci, unit))
-            } else {
-                None
-            };
-            (est.mi_input_bounds(h.view(), None)?, None, interval)
-        }
-    };
-    let output = BoundsOutput {
-        inputs: inputs.into_iter().map(|i| i.info).collect(),
-        lower: bounds.lower.record(unit),
-        upper: bounds.upper.record(unit),
-        significance,
-        interval,
-    };
-    emit(args, &output, |o| {
-        print_table(&o.inputs, &o.lower);
-        print_extras(o, false, unit);
-        print_table(&[], &o.upper);
-        print_extras(o, true, unit);
-    })
-}
-
-/// Print one bound's test and interval, if any.
-fn print_extras(o: &BoundsOutput, upper: bool, unit: Unit) {
-    if let Some(t) = &o.significance {
-        t.get(upper).print(unit);
-    }
-    if let Some(ci) = &o.interval {
-        ci.get(upper).print(unit);
-    }
-}
-
-impl<T> BoundPair<T> {
-    fn get(&self, upper: bool) -> &T {
-        if upper { &self.upper } else { &self.lower }
-    }
-}
-
-fn intervals(ci: &Bounds<BootstrapCi>, unit: Unit) -> BoundPair<IntervalOutput> {
-    BoundPair {
-        lower: IntervalOutput::new(&ci.lower, unit),
-        upper: IntervalOutput::new(&ci.upper, unit),
-    }
+    pub interval: Option<Bounds<IntervalOutput>>,
 }

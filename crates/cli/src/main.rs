@@ -6,9 +6,11 @@ mod args;
 mod demo;
 mod estimate;
 mod experiment;
+mod methods;
 mod network;
 mod pairwise;
 mod report;
+mod spec_args;
 
 use std::process::ExitCode;
 
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Estimate(args) => estimate::run(&args),
         Command::Pairwise(args) => pairwise::run(&args),
+        Command::Methods(args) => methods::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Train(args) => network::train(&args),
         Command::Record(args) => network::record(&args),
@@ -43,7 +46,12 @@ fn main() -> ExitCode {
         Err(err) => {
             // One line: the whole cause chain, joined by ": ".
             eprintln!("error: {err:#}");
-            ExitCode::FAILURE
+            // A bad option is a usage error, as clap's are.
+            if err.chain().any(|e| e.is::<spec_args::UsageError>()) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

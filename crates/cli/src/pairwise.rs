@@ -1,4 +1,5 @@
-//! `infoscope pairwise`: KSG MI of every pair of columns, written as a matrix and summaries.
+//! `infoscope pairwise`: the MI of every pair of columns (KSG by default), written as a matrix
+//! and summaries. Entry (i, j) is what `infoscope estimate` gives for the two columns.
 
 use anyhow::{Context, Result};
 use infoscope_estimators::knn::PairwiseMi;
@@ -10,6 +11,7 @@ use serde::Serialize;
 use crate::args::PairwiseArgs;
 use crate::estimate::{floats, read};
 use crate::report::InputInfo;
+use crate::spec_args::phrase;
 
 /// One pair in the summary.
 #[derive(Debug, Clone, Serialize)]
@@ -31,7 +33,7 @@ pub struct Summary {
     pub schema_version: u32,
     /// Where each argument came from.
     pub inputs: Vec<InputInfo>,
-    /// `"ksg"`.
+    /// The method (`"ksg"`).
     pub method: &'static str,
     /// The estimator's configuration.
     pub config: serde_json::Value,
@@ -66,17 +68,20 @@ pub fn run(args: &PairwiseArgs) -> Result<()> {
     a_in.info.used_as = "columns".into();
     let a = floats(&a_in)?;
     let mut inputs = vec![a_in.info.clone()];
-    let est = args.knn.ksg()?;
-    let result = match &args.b {
-        None => est.all_pairs(a.view())?,
+    let estimator = args.estimator.estimator(Some("ksg"), args.seed)?;
+    let method = estimator.name();
+    let b = match &args.b {
+        None => None,
         Some(spec) => {
             let mut b_in = read("b", spec)?;
             b_in.info.used_as = "columns".into();
-            let b = floats(&b_in)?;
             inputs.push(b_in.info.clone());
-            est.cross(a.view(), b.view())?
+            Some(floats(&b_in)?)
         }
     };
+    let result = estimator
+        .pairwise(a.view(), b.as_ref().map(|b| b.view()))
+        .map_err(|e| phrase(e, method))?;
     let symmetric = args.b.is_none();
     let values = result.values_in(unit);
     let pairs = distinct_pairs(&result, &values, symmetric);
@@ -86,7 +91,7 @@ pub fn run(args: &PairwiseArgs) -> Result<()> {
         io::write_text(path, &csv(&pairs, unit))
             .with_context(|| format!("writing --csv {}", path.display()))?;
     }
-    let summary = summarise(args, inputs, &result, unit, pairs, symmetric);
+    let summary = summarise(args, inputs, method, &result, unit, pairs, symmetric);
     if let Some(path) = &args.json {
         io::write_json(path, &summary)
             .with_context(|| format!("writing --json {}", path.display()))?;
@@ -127,6 +132,7 @@ fn csv(pairs: &[Pair], unit: Unit) -> String {
 fn summarise(
     args: &PairwiseArgs,
     inputs: Vec<InputInfo>,
+    method: &'static str,
     result: &PairwiseMi,
     unit: Unit,
     mut pairs: Vec<Pair>,
@@ -149,7 +155,7 @@ fn summarise(
     Summary {
         schema_version: SCHEMA_VERSION,
         inputs,
-        method: "ksg",
+        method,
         config: result.config.clone(),
         unit,
         n_samples: result.n_samples,
@@ -187,7 +193,7 @@ fn print_summary(s: &Summary) {
             i.dtype
         );
     }
-    println!("  {:<12} ksg {}", "config", s.config);
+    println!("  {:<12} {} {}", "config", s.method, s.config);
     println!("  {:<12} {}", "samples", s.n_samples);
     println!(
         "  {:<12} {} × {} ({} pairs) -> {}",

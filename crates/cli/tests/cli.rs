@@ -1133,3 +1133,258 @@ fn train_and_record_both_models() {
     let err = fails(&["train", "--task", "nogo", "--out", p(&res)]);
     assert!(err.contains("unknown task"), "{err}");
 }
+
+/// Issue 14: `pairwise` and `estimate` share their code for a pair: entry (i, j) of the matrix
+/// equals `estimate --x column i --y column j` to the last bit, for every setting, on tied data
+/// (values on a 0.5 grid, where a last-bit difference in the z-scoring would break ties
+/// differently) with --normalize, --noise and both.
+#[test]
+fn pairwise_entries_equal_estimate_for_every_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 300;
+    let a = Array2::from_shape_fn((n, 3), |(i, c)| {
+        let t = i as f64;
+        (((t * 0.37 * (c + 1) as f64).sin() * 3.0 + (t * 0.11).cos()) * 2.0).round() / 2.0
+    });
+    let ap = dir.path().join("a.npy");
+    write_npy(&ap, &a).unwrap();
+    let cols: Vec<PathBuf> = (0..3)
+        .map(|c| {
+            let path = dir.path().join(format!("c{c}.npy"));
+            write_npy(&path, &a.column(c).to_owned()).unwrap();
+            path
+        })
+        .collect();
+    let mp = dir.path().join("mi.npy");
+    for settings in [
+        vec![],
+        vec!["--normalize"],
+        vec!["--noise", "1e-3", "--seed", "5"],
+        vec!["--normalize", "--noise", "1e-8", "--seed", "2", "--k", "4"],
+    ] {
+        let mut args = vec!["pairwise", "--a", p(&ap), "--out", p(&mp)];
+        args.extend(settings.iter().copied());
+        let out = infoscope(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let m = io::read_matrix(&io::ArraySource::new(&mp)).unwrap().0;
+        for i in 0..3 {
+            for j in i + 1..3 {
+                let mut args = vec!["estimate", "--method", "ksg", "--json"];
+                args.extend(["--x", p(&cols[i]), "--y", p(&cols[j])]);
+                args.extend(settings.iter().copied());
+                let v = ok_json(&args);
+                let single = v["estimate"]["value_nats"].as_f64().unwrap();
+                assert_eq!(
+                    m[[i, j]].to_bits(),
+                    single.to_bits(),
+                    "{settings:?} ({i}, {j}): {} vs {single}",
+                    m[[i, j]]
+                );
+            }
+        }
+    }
+}
+
+/// Issue 14: a flag that does not apply to the chosen method is an error naming the flag and
+/// the method (no flag is silently ignored); parameter errors are usage errors (status 2).
+#[test]
+fn flags_that_do_not_apply_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, _, _) = pair(dir.path());
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "gaussian",
+        "--k",
+        "3",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+    ]);
+    assert!(
+        err.contains("--k does not apply to --method gaussian")
+            && err.contains("--method ksg")
+            && err.contains("--method kl"),
+        "{err}"
+    );
+    for (method, flag) in [
+        ("gaussian", "--normalize"),
+        ("binned", "--theiler"),
+        ("kl", "--ridge"),
+    ] {
+        let mut args = vec!["estimate", "--method", method, "--x", p(&xp), flag];
+        if flag != "--normalize" {
+            args.push("1");
+        }
+        let out = infoscope(&args);
+        assert_eq!(out.status.code(), Some(2), "{method} {flag}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("{flag} does not apply to --method {method}")),
+            "{err}"
+        );
+    }
+    // KSG with --x alone is the Kozachenko–Leonenko entropy with every KSG setting applied:
+    // --normalize and --noise change it, and algorithm 2 (which has no entropy) is refused.
+    let plain = ok_json(&["estimate", "--method", "ksg", "--x", p(&xp), "--json"]);
+    let normalized = ok_json(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--x",
+        p(&xp),
+        "--normalize",
+        "--json",
+    ]);
+    let kl = ok_json(&[
+        "estimate",
+        "--method",
+        "kl",
+        "--x",
+        p(&xp),
+        "--normalize",
+        "--json",
+    ]);
+    let value = |v: &Value| v["estimate"]["value_nats"].as_f64().unwrap();
+    assert_ne!(value(&plain), value(&normalized));
+    assert_eq!(value(&normalized), value(&kl));
+    assert_eq!(normalized["estimate"]["method"], "kl");
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--algorithm",
+        "2",
+        "--x",
+        p(&xp),
+    ]);
+    assert!(
+        err.contains("--algorithm") && err.contains("entropy"),
+        "{err}"
+    );
+    // --param sets any parameter by its name; a bad value gets the specification's message.
+    let via_param = ok_json(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--param",
+        "k=5",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--json",
+    ]);
+    let via_flag = ok_json(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--k",
+        "5",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+        "--json",
+    ]);
+    assert_eq!(value(&via_param), value(&via_flag));
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--k",
+        "0",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+    ]);
+    assert!(
+        err.contains("--k: parameter `k` is invalid: k must be at least 1, got 0"),
+        "{err}"
+    );
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "ksg",
+        "--k",
+        "three",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&yp),
+    ]);
+    assert!(
+        err.contains("--k: parameter `k` is invalid: \"three\""),
+        "{err}"
+    );
+}
+
+/// Issue 14: an estimate's JSON names its method and configuration; given back as --spec, it
+/// rebuilds the same estimator (the same value to the last bit).
+#[test]
+fn an_estimates_config_rebuilds_its_estimator() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xp, yp, _, _) = pair(dir.path());
+    for flags in [
+        vec![
+            "--method",
+            "ksg",
+            "--k",
+            "5",
+            "--normalize",
+            "--noise",
+            "1e-9",
+            "--seed",
+            "3",
+        ],
+        vec![
+            "--method",
+            "binned",
+            "--policy",
+            "quantile:7",
+            "--correction",
+            "miller-madow",
+        ],
+        vec!["--method", "gaussian", "--ridge", "0.01"],
+    ] {
+        let mut args = vec!["estimate", "--x", p(&xp), "--y", p(&yp), "--json"];
+        args.extend(flags.iter().copied());
+        let first = ok_json(&args);
+        let mut spec = first["estimate"]["config"].clone();
+        spec["method"] = first["estimate"]["method"].clone();
+        let text = spec.to_string();
+        let again = ok_json(&[
+            "estimate",
+            "--spec",
+            &text,
+            "--x",
+            p(&xp),
+            "--y",
+            p(&yp),
+            "--json",
+        ]);
+        assert_eq!(
+            first["estimate"]["value_nats"], again["estimate"]["value_nats"],
+            "{flags:?}"
+        );
+        assert_eq!(first["estimate"]["config"], again["estimate"]["config"]);
+    }
+    let listed = infoscope(&["methods", "--json"]);
+    assert!(listed.status.success());
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["binned", "plugin", "gaussian", "ksg", "kl", "kt"]);
+    let kt = &listed[5]["defaults"];
+    assert!(kt["noise_var"].is_null() && kt["tile"] == 512, "{kt}");
+}

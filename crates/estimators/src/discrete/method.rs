@@ -18,6 +18,7 @@ impl Params for BinnedParams {
     const SUMMARY: &'static str =
         "binning (or labels) then plug-in entropies: entropy, MI, conditional MI, per unit";
     const FIELDS: &'static [&'static str] = &["policy", "correction", "y_kind"];
+    const PER_UNIT: bool = true;
 
     fn template() -> Self {
         Self::default()
@@ -54,6 +55,14 @@ impl Binned {
 impl Method for Binned {
     fn spec(&self) -> EstimatorSpec {
         EstimatorSpec::Binned(self.params)
+    }
+
+    fn reads_as(&self, argument: &str, variable: &Variable<'_>) -> &'static str {
+        if argument != "x" && self.reads_labels(variable) {
+            "labels"
+        } else {
+            "binned"
+        }
     }
 
     fn quantities(&self) -> &'static [Quantity] {
@@ -127,6 +136,10 @@ impl Params for PlugInParams {
 impl Method for PlugIn {
     fn spec(&self) -> EstimatorSpec {
         EstimatorSpec::Plugin(self.config())
+    }
+
+    fn reads_as(&self, _argument: &str, _variable: &Variable<'_>) -> &'static str {
+        "symbols"
     }
 
     fn quantities(&self) -> &'static [Quantity] {

@@ -25,6 +25,7 @@ impl Params for KsgParams {
         "seed",
         "search",
     ];
+    const PAIRWISE: bool = true;
 
     fn template() -> Self {
         Self::default()

@@ -49,6 +49,14 @@ impl Method for KolchinskyTracey {
         true
     }
 
+    fn reads_as(&self, argument: &str, _variable: &Variable<'_>) -> &'static str {
+        if argument == "x" {
+            "noisy-layer means"
+        } else {
+            "labels"
+        }
+    }
+
     fn estimate(&self, quantity: Quantity, data: &Data<'_>) -> Result<Outcome> {
         let (h, w) = (data.x.values(), data.weights);
         let b = match quantity {

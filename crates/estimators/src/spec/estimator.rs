@@ -64,6 +64,13 @@ impl Estimator {
             })
     }
 
+    /// How the method reads argument `argument` (`"x"`, `"y"`, `"z"`) holding `variable`:
+    /// `"continuous"`, `"binned"`, `"labels"`, `"symbols"`, `"noisy-layer means"`.
+    #[must_use]
+    pub fn reads_as(&self, argument: &str, variable: &Variable<'_>) -> &'static str {
+        self.method.reads_as(argument, variable)
+    }
+
     /// Whether the method takes per-sample weights.
     #[must_use]
     pub fn takes_weights(&self) -> bool {

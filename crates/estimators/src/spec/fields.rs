@@ -15,6 +15,10 @@ pub trait Params: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::D
     const SUMMARY: &'static str;
     /// The parameters' names, as in Rust, TOML, Python and the CLI (`--k`).
     const FIELDS: &'static [&'static str];
+    /// Whether the method has a per-unit form ([`Method::per_unit`]).
+    const PER_UNIT: bool = false;
+    /// Whether the method has a pairwise form ([`Method::pairwise`]).
+    const PAIRWISE: bool = false;
 
     /// A complete value to which one field at a time is added to find the one that is
     /// refused: the defaults, with a placeholder for a parameter that has none.

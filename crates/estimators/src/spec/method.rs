@@ -40,6 +40,13 @@ pub trait Method: std::fmt::Debug + Send + Sync {
         false
     }
 
+    /// How the method reads argument `argument` (`"x"`, `"y"`, `"z"`) holding `variable`, in
+    /// a word or two for reports: `"continuous"`, `"binned"`, `"labels"`, ...
+    fn reads_as(&self, argument: &str, variable: &Variable<'_>) -> &'static str {
+        let _ = (argument, variable);
+        "continuous"
+    }
+
     /// The local (pointwise) values of `quantity`, nats; their mean is the estimate.
     ///
     /// # Errors
@@ -121,11 +128,7 @@ pub trait Method: std::fmt::Debug + Send + Sync {
     /// [`EstimatorError::Unsupported`] unless the method has a per-unit form.
     fn per_unit(&self, x: ArrayView2<'_, f64>, y: Variable<'_>) -> Result<PerUnitMi> {
         let _ = (x, y);
-        Err(unsupported(
-            self,
-            "give per-unit estimates".into(),
-            "; the per-unit form is method binned's",
-        ))
+        Err(no_form(self, "per-unit estimates", |m| m.per_unit))
     }
 
     /// [`Method::per_unit`] with a surrogate test of every unit and Benjamini–Hochberg
@@ -142,11 +145,7 @@ pub trait Method: std::fmt::Debug + Send + Sync {
         seed: u64,
     ) -> Result<PerUnitTest> {
         let _ = (x, y, kind, n_surrogates, seed);
-        Err(unsupported(
-            self,
-            "give per-unit estimates".into(),
-            "; the per-unit form is method binned's",
-        ))
+        Err(no_form(self, "per-unit estimates", |m| m.per_unit))
     }
 
     /// I(A_i; B_j) for every column pair (of `a` alone when `b` is `None`).
@@ -159,11 +158,7 @@ pub trait Method: std::fmt::Debug + Send + Sync {
         b: Option<ArrayView2<'_, f64>>,
     ) -> Result<PairwiseMi> {
         let _ = (a, b);
-        Err(unsupported(
-            self,
-            "give pairwise estimates".into(),
-            "; the pairwise form is method ksg's",
-        ))
+        Err(no_form(self, "pairwise estimates", |m| m.pairwise))
     }
 }
 
@@ -185,6 +180,20 @@ pub(crate) fn bootstrap_quantity<M: Method + ?Sized>(method: &M, quantity: Quant
         ));
     }
     Ok(())
+}
+
+/// [`EstimatorError::Unsupported`] for a batch form `method` lacks, naming the methods with it.
+fn no_form<M: Method + ?Sized>(
+    method: &M,
+    form: &str,
+    has: impl Fn(&super::MethodInfo) -> bool,
+) -> EstimatorError {
+    let with = super::methods_with(has);
+    unsupported(
+        method,
+        format!("give {form}"),
+        &format!("; method {with} does"),
+    )
 }
 
 /// [`EstimatorError::Unsupported`] for `method`.

@@ -86,6 +86,10 @@ pub struct MethodInfo {
     pub summary: &'static str,
     /// Its parameters' names.
     pub fields: &'static [&'static str],
+    /// Whether it has a per-unit form (I(unit; Y) for every column of X).
+    pub per_unit: bool,
+    /// Whether it has a pairwise form (I of every column pair).
+    pub pairwise: bool,
 }
 
 impl MethodInfo {
@@ -117,6 +121,8 @@ macro_rules! estimators {
                 name: <$params as Params>::METHOD,
                 summary: <$params as Params>::SUMMARY,
                 fields: <$params as Params>::FIELDS,
+                per_unit: <$params as Params>::PER_UNIT,
+                pairwise: <$params as Params>::PAIRWISE,
             },)*];
 
             /// The method's name (`"ksg"`).
@@ -220,6 +226,8 @@ impl EstimatorSpec {
                 name,
                 summary: "",
                 fields: &[],
+                per_unit: false,
+                pairwise: false,
             })
     }
 
@@ -235,6 +243,16 @@ impl<'de> Deserialize<'de> for EstimatorSpec {
         let value = Value::deserialize(d)?;
         Self::from_json(value).map_err(serde::de::Error::custom)
     }
+}
+
+/// The names of the methods for which `has` holds, as ``"`binned`"`` or ``"`a` or `b`"``.
+pub(crate) fn methods_with(has: impl Fn(&MethodInfo) -> bool) -> String {
+    let names: Vec<String> = EstimatorSpec::METHODS
+        .iter()
+        .filter(|m| has(m))
+        .map(|m| format!("`{}`", m.name))
+        .collect();
+    names.join(" or ")
 }
 
 /// The method names, comma-separated.
