@@ -146,11 +146,16 @@ impl Arguments {
 
 /// The quantity the arguments ask for.
 fn quantity(args: &EstimateArgs, estimator: &Estimator, data: &Data<'_>) -> Result<Quantity> {
-    let q = match (data.y.is_some(), data.z.is_some()) {
-        (_, true) => Quantity::ConditionalMutualInformation,
-        (true, false) => Quantity::MutualInformation,
-        (false, false) if args.entropy => Quantity::Entropy,
-        (false, false) => estimator.one_variable_quantity()?,
+    let one_variable = data.y.is_none() && data.z.is_none();
+    let q = if one_variable && args.entropy {
+        Quantity::Entropy
+    } else if one_variable {
+        // A method with no one-variable quantity is told so below, as for the entropy.
+        estimator
+            .one_variable_quantity()
+            .unwrap_or(Quantity::Entropy)
+    } else {
+        estimator.quantity_for(data)?
     };
     if args.entropy && q != Quantity::Entropy {
         bail!("--entropy asks for H(X) from --x alone: drop --y, --labels and --z");
@@ -162,8 +167,12 @@ fn quantity(args: &EstimateArgs, estimator: &Estimator, data: &Data<'_>) -> Resu
             .filter(|q| asked_by(**q) != asked_by(Quantity::JointEntropy))
             .map(|q| format!("{} (give {})", q.symbol(), asked_by(*q)))
             .collect();
+        let note = match estimator.quantity_note() {
+            "" => String::new(),
+            note => format!(" ({note})"),
+        };
         bail!(
-            "--method {} does not estimate the {} ({}); it estimates {}",
+            "--method {} does not estimate the {} ({}); it estimates {}{note}",
             estimator.name(),
             q.describe(),
             asked_by(q),

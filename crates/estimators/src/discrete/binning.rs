@@ -313,14 +313,26 @@ impl std::str::FromStr for BinPolicy {
     type Err = EstimatorError;
 
     fn from_str(spec: &str) -> Result<Self> {
+        let policy = Self::parse_unchecked(spec)?;
+        policy.check()?;
+        Ok(policy)
+    }
+}
+
+impl BinPolicy {
+    /// The policy a compact spec names, without checking its numbers (a bin count of 0 is
+    /// refused here, naming `policy`; the other ranges are checked by [`BinPolicy::check`],
+    /// which names the number at fault).
+    pub(crate) fn parse_unchecked(spec: &str) -> Result<Self> {
         let bad = |reason: String| EstimatorError::InvalidParameter {
             name: "policy",
             reason,
         };
         if let Ok(n_bins) = spec.trim().parse::<usize>() {
-            let policy = BinPolicy::PerUnitMinMax { n_bins };
-            policy.check()?;
-            return Ok(policy);
+            if n_bins == 0 {
+                return Err(bad("a bin count must be ≥ 1, got 0".into()));
+            }
+            return Ok(BinPolicy::PerUnitMinMax { n_bins });
         }
         let parts: Vec<&str> = spec.split(':').collect();
         let value = |i: usize| -> Result<&str> {
@@ -388,12 +400,9 @@ impl std::str::FromStr for BinPolicy {
                 )));
             }
         };
-        policy.check()?;
         Ok(policy)
     }
-}
 
-impl BinPolicy {
     /// Validate the policy's parameters.
     pub fn check(&self) -> Result<()> {
         match *self {
@@ -557,7 +566,7 @@ mod tests {
         assert_eq!(p("7"), Ok(BinPolicy::PerUnitMinMax { n_bins: 7 }));
         assert!(matches!(
             p("0"),
-            Err(EstimatorError::InvalidParameter { name: "n_bins", .. })
+            Err(EstimatorError::InvalidParameter { name: "policy", .. })
         ));
         assert_eq!(
             p("global-minmax:2"),

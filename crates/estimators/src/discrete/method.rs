@@ -97,7 +97,9 @@ impl Method for Binned {
     ) -> Result<Outcome<SurrogateTest>> {
         let y = data.need_y(Quantity::MutualInformation)?;
         let est = self.resolved_for(&y);
-        let t = surrogate_test(&est, data.x.values(), y.values(), kind, n_surrogates, seed)?;
+        let mut t = surrogate_test(&est, data.x.values(), y.values(), kind, n_surrogates, seed)?;
+        // The estimate as this estimator records it (`y_kind` as given, e.g. `auto`).
+        t.estimate.config = self.config_json();
         Ok(Outcome::Point(t))
     }
 

@@ -3,7 +3,9 @@
 
 use ndarray::ArrayView2;
 
-use super::hyperparams::{KozachenkoLeonenko, KozachenkoLeonenkoParams, Ksg, KsgParams};
+use super::hyperparams::{
+    KozachenkoLeonenko, KozachenkoLeonenkoParams, Ksg, KsgAlgorithm, KsgParams,
+};
 use super::pairwise::PairwiseMi;
 use crate::error::Result;
 use crate::estimate::{Outcome, Quantity};
@@ -41,17 +43,32 @@ impl Method for Ksg {
         EstimatorSpec::Ksg(self.params)
     }
 
+    /// Algorithm 2 has no entropy and no conditional form.
     fn quantities(&self) -> &'static [Quantity] {
-        &[
-            Quantity::Entropy,
-            Quantity::MutualInformation,
-            Quantity::ConditionalMutualInformation,
-        ]
+        match self.params.algorithm {
+            KsgAlgorithm::One => &[
+                Quantity::Entropy,
+                Quantity::MutualInformation,
+                Quantity::ConditionalMutualInformation,
+            ],
+            KsgAlgorithm::Two => &[Quantity::MutualInformation],
+        }
+    }
+
+    fn quantity_note(&self) -> &'static str {
+        match self.params.algorithm {
+            KsgAlgorithm::One => "",
+            KsgAlgorithm::Two => {
+                "KSG algorithm 2 has no entropy and no conditional form (algorithm 1 has both)"
+            }
+        }
     }
 
     fn estimate(&self, quantity: Quantity, data: &Data<'_>) -> Result<Outcome> {
         let x = data.x.values();
         let e = match quantity {
+            // Kozachenko–Leonenko with this estimator's settings: the estimate records that
+            // method (`kl`), whose specification rebuilds it.
             Quantity::Entropy => self.entropy_estimator()?.entropy(x)?,
             Quantity::MutualInformation => {
                 MutualInformation::estimate(self, x, data.need_y(quantity)?.values())?

@@ -5,7 +5,7 @@ use ndarray::ArrayView2;
 
 use super::hyperparams::{KolchinskyTracey, KtParams};
 use super::kernel::DEFAULT_TILE;
-use crate::error::Result;
+use crate::error::{EstimatorError, Result};
 use crate::estimate::{Bounds, Estimate, Outcome, Quantity};
 use crate::significance::{BootstrapCi, Surrogate, SurrogateTest};
 use crate::spec::method::{bootstrap_quantity, unsupported_quantity};
@@ -60,15 +60,15 @@ impl Method for KolchinskyTracey {
     fn estimate(&self, quantity: Quantity, data: &Data<'_>) -> Result<Outcome> {
         let (h, w) = (data.x.values(), data.weights);
         let b = match quantity {
-            Quantity::InputInformation => self.mi_input_bounds(h, w)?,
-            Quantity::Entropy => self.entropy_bounds(h, w)?,
+            Quantity::InputInformation => self.mi_input_bounds(h, w),
+            Quantity::Entropy => self.entropy_bounds(h, w),
             Quantity::MutualInformation => {
                 let labels = data.need_y(quantity)?.labels("y")?;
-                self.mi_label_bounds(h, labels.view(), w)?
+                self.mi_label_bounds(h, labels.view(), w)
             }
             other => return Err(unsupported_quantity(self, other)),
         };
-        Ok(Outcome::Bounds(b))
+        Ok(Outcome::Bounds(b.map_err(layer_is_x)?))
     }
 
     /// Relabelings share one sweep over the pairwise distances per 32 of them.
@@ -80,14 +80,16 @@ impl Method for KolchinskyTracey {
         seed: u64,
     ) -> Result<Outcome<SurrogateTest>> {
         let labels = data.need_y(Quantity::MutualInformation)?.labels("y")?;
-        let t = self.label_surrogate_test(
-            data.x.values(),
-            labels.view(),
-            data.weights,
-            kind,
-            n_surrogates,
-            seed,
-        )?;
+        let t = self
+            .label_surrogate_test(
+                data.x.values(),
+                labels.view(),
+                data.weights,
+                kind,
+                n_surrogates,
+                seed,
+            )
+            .map_err(layer_is_x)?;
         Ok(Outcome::Bounds(t))
     }
 
@@ -104,14 +106,63 @@ impl Method for KolchinskyTracey {
         let b = match quantity {
             Quantity::MutualInformation => {
                 let labels = data.need_y(quantity)?.labels("y")?;
-                self.label_bootstrap_ci(h, labels.view(), w, n_resamples, level, seed)?
+                self.label_bootstrap_ci(h, labels.view(), w, n_resamples, level, seed)
             }
-            Quantity::InputInformation => {
-                self.input_bootstrap_ci(h, w, n_resamples, level, seed)?
-            }
+            Quantity::InputInformation => self.input_bootstrap_ci(h, w, n_resamples, level, seed),
             other => return Err(unsupported_quantity(self, other)),
         };
-        Ok(Outcome::Bounds(b))
+        Ok(Outcome::Bounds(b.map_err(layer_is_x)?))
+    }
+}
+
+/// The layer is argument `h` of the kernels and `x` of the specification: errors name it `x`,
+/// with the row mismatches of `y` and `weights` stated against `x`.
+fn layer_is_x(err: EstimatorError) -> EstimatorError {
+    let rename = |a: &'static str| if a == "h" { "x" } else { a };
+    match err {
+        EstimatorError::Empty {
+            argument,
+            rows,
+            cols,
+        } => EstimatorError::Empty {
+            argument: rename(argument),
+            rows,
+            cols,
+        },
+        EstimatorError::NonFinite {
+            argument,
+            row,
+            col,
+            value,
+        } => EstimatorError::NonFinite {
+            argument: rename(argument),
+            row,
+            col,
+            value,
+        },
+        EstimatorError::TooFewSamples {
+            argument,
+            needed,
+            got,
+        } => EstimatorError::TooFewSamples {
+            argument: rename(argument),
+            needed,
+            got,
+        },
+        EstimatorError::ShapeMismatch {
+            argument,
+            other,
+            what,
+            expected,
+            got,
+        } => EstimatorError::ShapeMismatch {
+            argument: rename(argument),
+            other: rename(other),
+            what,
+            expected,
+            got,
+        },
+        other => other,
     }
 }
 

@@ -26,8 +26,10 @@ pub(crate) fn policy<'de, D: Deserializer<'de>>(d: D) -> Result<BinPolicy, D::Er
             )
         }
 
+        /// Parsed, not checked: [`BinPolicy::check`] (in the parameters' `check()`) names the
+        /// number at fault (`width`, `n_bins`, ...).
         fn visit_str<E: de::Error>(self, v: &str) -> Result<BinPolicy, E> {
-            v.parse().map_err(E::custom)
+            BinPolicy::parse_unchecked(v).map_err(E::custom)
         }
 
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<BinPolicy, E> {

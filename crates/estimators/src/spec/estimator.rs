@@ -64,11 +64,36 @@ impl Estimator {
             })
     }
 
+    /// Why the method (with these parameters) lacks quantities its family has (empty when it
+    /// does not), for messages.
+    #[must_use]
+    pub fn quantity_note(&self) -> &'static str {
+        self.method.quantity_note()
+    }
+
     /// How the method reads argument `argument` (`"x"`, `"y"`, `"z"`) holding `variable`:
     /// `"continuous"`, `"binned"`, `"labels"`, `"symbols"`, `"noisy-layer means"`.
     #[must_use]
     pub fn reads_as(&self, argument: &str, variable: &Variable<'_>) -> &'static str {
         self.method.reads_as(argument, variable)
+    }
+
+    /// The quantity the arguments ask for: I(X;Y|Z) with `z`, I(X;Y) with `y`, and from `x`
+    /// alone [`Estimator::one_variable_quantity`].
+    ///
+    /// # Errors
+    /// [`EstimatorError::MissingArgument`] for `z` without `y`; as
+    /// [`Estimator::one_variable_quantity`].
+    pub fn quantity_for(&self, data: &Data<'_>) -> Result<Quantity> {
+        match (data.y.is_some(), data.z.is_some()) {
+            (true, true) => Ok(Quantity::ConditionalMutualInformation),
+            (false, true) => Err(EstimatorError::MissingArgument {
+                argument: "y",
+                question: Quantity::ConditionalMutualInformation.symbol(),
+            }),
+            (true, false) => Ok(Quantity::MutualInformation),
+            (false, false) => self.one_variable_quantity(),
+        }
     }
 
     /// Whether the method takes per-sample weights.
@@ -211,8 +236,10 @@ impl Estimator {
         self.method.per_unit_test(x, y, kind, n_surrogates, seed)
     }
 
-    /// I(A_i; B_j) for every column pair (all pairs of `a` when `b` is `None`); entry (i, j)
-    /// equals [`Estimator::mutual_information`] of column i (as x) and column j (as y).
+    /// I(A_i; B_j) for every column pair (all pairs of `a` when `b` is `None`): entry (i, j)
+    /// equals [`Estimator::mutual_information`] of column i of `a` (as x) and column j of `b`
+    /// (as y), bit for bit; for all pairs of `a`, that holds for i < j and the matrix is made
+    /// symmetric by mirroring (with noise, the estimate with the roles swapped differs).
     ///
     /// # Errors
     /// [`EstimatorError::Unsupported`] for a method without a pairwise form; invalid data.

@@ -31,35 +31,53 @@ pub trait Params: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::D
     fn build(self) -> Result<Box<dyn Method>>;
 }
 
-/// `P` from `fields` (missing fields take their defaults). Serde's own message does not always
-/// name the field whose value is refused; then every field is tried alone on top of
-/// [`Params::template`] to find it.
+/// The first field of `fields` that `T` refuses when it is set alone on top of `template` (a
+/// complete, valid mapping), with serde's message; `None` when each field is accepted alone.
+/// Serde's message for a whole mapping does not always name the field whose value is refused
+/// (an invalid type says only what it expected): this finds it. Used for every settings type
+/// read from a mapping (estimator parameters here, analysis and network settings in Python).
+#[must_use]
+pub fn refused_field<T: DeserializeOwned>(
+    fields: &Map<String, Value>,
+    template: &Map<String, Value>,
+) -> Option<(String, serde_json::Error)> {
+    fields.iter().find_map(|(key, value)| {
+        let mut one = template.clone();
+        one.insert(key.clone(), value.clone());
+        serde_json::from_value::<T>(Value::Object(one))
+            .err()
+            .map(|e| (key.clone(), e))
+    })
+}
+
+/// `P` from `fields` (missing fields take their defaults), naming the parameter at fault.
 pub(crate) fn parse<P: Params>(fields: Map<String, Value>) -> Result<P> {
     let whole = serde_json::from_value::<P>(Value::Object(fields.clone()));
     let whole_err = match whole {
         Ok(p) => return Ok(p),
         Err(e) => e,
     };
+    if let Some(key) = fields.keys().find(|k| !P::FIELDS.contains(&k.as_str())) {
+        return Err(EstimatorError::UnknownParameter {
+            method: P::METHOD,
+            name: key.clone(),
+            known: P::FIELDS.join(", "),
+        });
+    }
     let template = match serde_json::to_value(P::template()) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    for (key, value) in &fields {
-        let Some(&name) = P::FIELDS.iter().find(|f| **f == key) else {
-            return Err(EstimatorError::UnknownParameter {
-                method: P::METHOD,
-                name: key.clone(),
-                known: P::FIELDS.join(", "),
-            });
-        };
-        let mut one = template.clone();
-        one.insert(key.clone(), value.clone());
-        if let Err(e) = serde_json::from_value::<P>(Value::Object(one)) {
-            return Err(EstimatorError::InvalidParameter {
-                name,
-                reason: format!("{value} is not accepted: {e}"),
-            });
-        }
+    if let Some((key, e)) = refused_field::<P>(&fields, &template) {
+        let name = P::FIELDS
+            .iter()
+            .find(|f| **f == key)
+            .copied()
+            .unwrap_or(P::METHOD);
+        return Err(EstimatorError::InvalidParameter {
+            name,
+            reason: format!("{} is not accepted: {e}", fields[&key]),
+        });
     }
     // Every field is fine alone: a required one is missing.
     let message = whole_err.to_string();

@@ -35,6 +35,13 @@ pub trait Method: std::fmt::Debug + Send + Sync {
     /// not in [`Method::quantities`].
     fn estimate(&self, quantity: Quantity, data: &Data<'_>) -> Result<Outcome>;
 
+    /// Why the method (with these parameters) lacks quantities its family has, for messages,
+    /// e.g. `"KSG algorithm 2 has no entropy and no conditional form (algorithm 1 has both)"`;
+    /// empty by default.
+    fn quantity_note(&self) -> &'static str {
+        ""
+    }
+
     /// Whether the method takes per-sample weights ([`Data::weights`]).
     fn takes_weights(&self) -> bool {
         false
@@ -216,10 +223,14 @@ pub(crate) fn unsupported_quantity<M: Method + ?Sized>(
     quantity: Quantity,
 ) -> EstimatorError {
     let has: Vec<&str> = method.quantities().iter().map(|q| q.symbol()).collect();
+    let note = match method.quantity_note() {
+        "" => String::new(),
+        note => format!(": {note}"),
+    };
     unsupported(
         method,
         format!("estimate the {}", quantity.describe()),
-        &format!("; it estimates {}", has.join(", ")),
+        &format!("; it estimates {}{note}", has.join(", ")),
     )
 }
 

@@ -66,7 +66,7 @@ pub(crate) use compact::{noise as compact_noise, policy as compact_policy};
 pub(crate) use data::symbols;
 pub use data::{Data, OwnedData, ValueType, Variable};
 pub use estimator::Estimator;
-pub use fields::Params;
+pub use fields::{Params, refused_field};
 pub use method::Method;
 
 use crate::discrete::{BinnedParams, PlugInParams};

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod conformance;
 mod discrete;
 mod gaussian;
 mod knn;
@@ -13,5 +14,7 @@ mod ksg_oracle;
 mod ksg_ties;
 mod kt;
 mod kt_significance;
+mod pairwise;
 mod significance;
+mod spec;
 mod surrogate_reuse;
