@@ -1,5 +1,6 @@
 # Type stubs of the extension module infoscope._core (crates/py). Use the `infoscope` package:
-# these functions take settings as JSON text and return JSON text, dicts and numpy arrays.
+# `Estimator` is every method of the estimator specification; the functions take settings as
+# JSON text and return JSON text, dicts and numpy arrays.
 from os import PathLike
 from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
@@ -13,19 +14,14 @@ _Progress = Optional[Callable[[Dict[str, Any]], Any]]
 
 __version__: str
 __all__ = [
+    "Estimator",
     "Model",
     "__version__",
     "analysis_check",
     "analysis_defaults",
     "analyze_recording",
     "bh_q_values",
-    "binned_mi_labels",
-    "binned_per_unit",
-    "binned_per_unit_test",
     "binned_symbols",
-    "check_params",
-    "conditional_mutual_information",
-    "entropy",
     "experiment_check",
     "experiment_defaults",
     "experiment_toml",
@@ -34,17 +30,7 @@ __all__ = [
     "generate_trials",
     "gradient_snr_of",
     "information_plane_of",
-    "ksg_local_values",
-    "ksg_pairwise",
-    "kt_bootstrap_ci",
-    "kt_bounds",
-    "kt_check",
-    "kt_label_surrogate_test",
     "kt_noise_sweep",
-    "mi_bootstrap_ci",
-    "mi_surrogate_test",
-    "mutual_information",
-    "plugin_estimate",
     "read_experiment",
     "read_recording",
     "recording_meta_defaults",
@@ -71,34 +57,70 @@ class Model:
         self, inputs: _Array, noise_seed: Optional[int] = None, threads: Optional[int] = None
     ) -> Tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]: ...
 
-def check_params(method: str, params: str) -> str: ...
-def mutual_information(
-    method: str, params: str, x: _Array, y: _Array, threads: Optional[int] = None
-) -> Dict[str, Any]: ...
-def conditional_mutual_information(
-    method: str, params: str, x: _Array, y: _Array, z: _Array, threads: Optional[int] = None
-) -> Dict[str, Any]: ...
-def entropy(method: str, params: str, x: _Array, threads: Optional[int] = None) -> Dict[str, Any]: ...
-def binned_mi_labels(params: str, x: _Array, y: _Array, threads: Optional[int] = None) -> Dict[str, Any]: ...
+@final
+class Estimator:
+    def __new__(cls, method: str, params: str) -> Estimator: ...
+    @property
+    def method(self) -> str: ...
+    def params(self) -> str: ...
+    def quantities(self) -> List[str]: ...
+    def estimate(
+        self,
+        quantity: Optional[str],
+        x: _Array,
+        y: Optional[_Array] = None,
+        z: Optional[_Array] = None,
+        weights: Optional[_Array] = None,
+        labels: Optional[_Array] = None,
+        threads: Optional[int] = None,
+    ) -> Union[Dict[str, Any], Tuple[Dict[str, Any], Dict[str, Any]]]: ...
+    def local_values(
+        self,
+        quantity: Optional[str],
+        x: _Array,
+        y: Optional[_Array] = None,
+        z: Optional[_Array] = None,
+        threads: Optional[int] = None,
+    ) -> npt.NDArray[np.float64]: ...
+    def surrogate_test(
+        self,
+        x: _Array,
+        y: Optional[_Array] = None,
+        weights: Optional[_Array] = None,
+        labels: Optional[_Array] = None,
+        surrogate: str = "permutation",
+        n_surrogates: int = 199,
+        seed: int = 0,
+        threads: Optional[int] = None,
+    ) -> Union[Dict[str, Any], Tuple[Dict[str, Any], Dict[str, Any]]]: ...
+    def bootstrap_ci(
+        self,
+        quantity: Optional[str],
+        x: _Array,
+        y: Optional[_Array] = None,
+        z: Optional[_Array] = None,
+        weights: Optional[_Array] = None,
+        labels: Optional[_Array] = None,
+        n_resamples: int = 200,
+        level: float = 0.95,
+        seed: int = 0,
+        threads: Optional[int] = None,
+    ) -> Union[Dict[str, Any], Tuple[Dict[str, Any], Dict[str, Any]]]: ...
+    def per_unit(self, x: _Array, labels: _Array, threads: Optional[int] = None) -> str: ...
+    def per_unit_test(
+        self,
+        x: _Array,
+        labels: _Array,
+        surrogate: str = "permutation",
+        n_surrogates: int = 199,
+        seed: int = 0,
+        threads: Optional[int] = None,
+    ) -> str: ...
+    def pairwise(
+        self, a: _Array, b: Optional[_Array] = None, threads: Optional[int] = None
+    ) -> Dict[str, Any]: ...
+
 def binned_symbols(params: str, x: _Array) -> npt.NDArray[np.int64]: ...
-def binned_per_unit(params: str, x: _Array, labels: _Array, threads: Optional[int] = None) -> str: ...
-def binned_per_unit_test(
-    params: str,
-    x: _Array,
-    labels: _Array,
-    surrogate: str,
-    n_surrogates: int,
-    seed: int,
-    threads: Optional[int] = None,
-) -> str: ...
-def plugin_estimate(
-    params: str,
-    op: str,
-    x: _Array,
-    y: Optional[_Array] = None,
-    z: Optional[_Array] = None,
-    threads: Optional[int] = None,
-) -> Dict[str, Any]: ...
 def gaussian_from_covariance(
     params: str,
     cov: _Array,
@@ -106,70 +128,10 @@ def gaussian_from_covariance(
     y: Optional[List[int]] = None,
     z: Optional[List[int]] = None,
 ) -> Dict[str, Any]: ...
-def ksg_local_values(
-    params: str, x: _Array, y: _Array, z: Optional[_Array] = None, threads: Optional[int] = None
-) -> npt.NDArray[np.float64]: ...
-def ksg_pairwise(
-    params: str, a: _Array, b: Optional[_Array] = None, threads: Optional[int] = None
-) -> Dict[str, Any]: ...
-def mi_surrogate_test(
-    method: str,
-    params: str,
-    x: _Array,
-    y: _Array,
-    labels: bool,
-    surrogate: str,
-    n_surrogates: int,
-    seed: int,
-    threads: Optional[int] = None,
-) -> Dict[str, Any]: ...
-def mi_bootstrap_ci(
-    method: str,
-    params: str,
-    x: _Array,
-    y: _Array,
-    labels: bool,
-    n_resamples: int,
-    level: float,
-    seed: int,
-    threads: Optional[int] = None,
-) -> Dict[str, Any]: ...
 def bh_q_values(p_values: _Array) -> npt.NDArray[np.float64]: ...
 def surrogate_row_orders(
     surrogate: str, n: int, n_surrogates: int, seed: int
 ) -> npt.NDArray[np.int64]: ...
-def kt_check(noise_var: float, tile: Optional[int] = None) -> str: ...
-def kt_bounds(
-    quantity: str,
-    noise_var: float,
-    h: _Array,
-    labels: Optional[_Array] = None,
-    weights: Optional[_Array] = None,
-    tile: Optional[int] = None,
-    threads: Optional[int] = None,
-) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
-def kt_label_surrogate_test(
-    noise_var: float,
-    h: _Array,
-    labels: _Array,
-    weights: Optional[_Array],
-    surrogate: str,
-    n_surrogates: int,
-    seed: int,
-    tile: Optional[int] = None,
-    threads: Optional[int] = None,
-) -> Dict[str, Any]: ...
-def kt_bootstrap_ci(
-    noise_var: float,
-    h: _Array,
-    labels: Optional[_Array],
-    weights: Optional[_Array],
-    n_resamples: int,
-    level: float,
-    seed: int,
-    tile: Optional[int] = None,
-    threads: Optional[int] = None,
-) -> Dict[str, Any]: ...
 def kt_noise_sweep(
     h: _Array, noise_vars: _Array, tile: Optional[int] = None, threads: Optional[int] = None
 ) -> Tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...

@@ -97,6 +97,12 @@ class Estimate:
         """The value in bits."""
         return self.value / LN2
 
+    @property
+    def spec(self) -> Dict[str, Any]:
+        """The specification of the estimator that made this estimate: ``{"method": ...,
+        **config}``; ``infoscope.Estimator.from_spec(spec)`` rebuilds it."""
+        return {"method": self.method, **self.config}
+
     def in_unit(self, unit: str) -> float:
         """The value in ``unit`` (``"nats"`` or ``"bits"``)."""
         return float(to_unit(self.value, unit))
@@ -309,7 +315,7 @@ class PerUnitTest:
 
 @dataclass(frozen=True)
 class PairwiseMi:
-    """KSG MI of column pairs, nats (all pairs: symmetric, NaN diagonal)."""
+    """MI of column pairs, nats (all pairs: symmetric, NaN diagonal)."""
 
     #: ``values[i, j]`` = I(column i; column j), nats.
     values: np.ndarray
@@ -333,7 +339,8 @@ class PairwiseMi:
 
 @dataclass(frozen=True)
 class Bounds:
-    """The Kolchinsky–Tracey lower (Bhattacharyya) and upper (KL) estimates of one quantity."""
+    """A lower and an upper estimate of one quantity (Kolchinsky–Tracey: Bhattacharyya and
+    KL)."""
 
     #: The lower estimate.
     lower: Estimate
@@ -361,7 +368,7 @@ class Bounds:
 
 @dataclass(frozen=True)
 class BoundsTest:
-    """Surrogate tests of both Kolchinsky–Tracey I(T;Y) estimates."""
+    """Surrogate tests of both estimates of :class:`Bounds` (Kolchinsky–Tracey I(T;Y))."""
 
     #: The test of the lower estimate.
     lower: SurrogateTest
@@ -371,7 +378,7 @@ class BoundsTest:
 
 @dataclass(frozen=True)
 class BoundsCi:
-    """Bootstrap intervals of both Kolchinsky–Tracey bounds."""
+    """Bootstrap intervals of both estimates of :class:`Bounds`."""
 
     #: The interval of the lower bound.
     lower: BootstrapCi

@@ -28,9 +28,13 @@ __all__ = [
     "ZeroVarianceError",
     "NotPositiveDefiniteError",
     "OutOfRangeError",
+    "NotIntegerError",
+    "MissingArgumentError",
     "RecordingError",
     "DTypeError",
     "InvalidParameterError",
+    "UnknownParameterError",
+    "UnsupportedError",
     "ExperimentFileError",
     "NumericalError",
     "FileError",
@@ -96,6 +100,17 @@ class OutOfRangeError(InputError):
     """A value the method cannot represent (e.g. a non-integer label)."""
 
 
+class NotIntegerError(OutOfRangeError):
+    """A value read as an integer label or symbol is not an integer (at ``row``, ``col``)."""
+
+    row: int
+    col: int
+
+
+class MissingArgumentError(InputError):
+    """The question needs an argument that was not given (``argument``, e.g. ``"y"``)."""
+
+
 class RecordingError(InputError):
     """A recording is unusable for an analysis (too few trials or steps, NaN activity)."""
 
@@ -110,6 +125,19 @@ class InvalidParameterError(InfoscopeError, ValueError):
     """A parameter or setting (``name``) is outside its valid range or unknown."""
 
     name: str
+
+
+class UnknownParameterError(InvalidParameterError):
+    """A method has no parameter of this ``name`` (``method`` names the method)."""
+
+    method: str
+
+
+class UnsupportedError(InfoscopeError, ValueError):
+    """The method (``method``) does not answer this question, or does not take this argument
+    (e.g. the entropy of a method that estimates mutual information only)."""
+
+    method: str
 
 
 class ExperimentFileError(InvalidParameterError):

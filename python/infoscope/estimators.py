@@ -1,11 +1,17 @@
-"""The estimators, as small picklable classes over the Rust core.
+"""The estimators: one specification, named as in the CLI and in experiment files.
 
-Every class takes its settings as keyword arguments with the Rust and TOML names, checks them
-on construction (a bad one raises :class:`~infoscope.InvalidParameterError` naming it) and
-keeps the full configuration in ``.config``. Data are numpy arrays (or array-likes) of any
-real dtype and memory order, rows are samples and columns dimensions; a 1-D array is one
-column. Float64 arrays are read in place, without a copy. Every computation releases the GIL
-and takes ``threads=`` (``None``: all cores); results do not depend on it.
+An estimator is a method and its parameters, checked by the Rust core on construction (a bad
+one raises :class:`~infoscope.InvalidParameterError` naming it). :class:`Estimator` takes any
+method by name (``Estimator("ksg", k=5)``), so every method of the core is available here as
+soon as it exists there; the named classes (:class:`Ksg`, :class:`Binned`, ...) are the same
+thing with their parameters spelled out. Every call crosses into the core once.
+
+Data are numpy arrays (or array-likes) of any real dtype and memory order, rows are samples and
+columns dimensions; a 1-D array is one column. Integer and boolean arrays are read as integers
+(a binned estimator with ``y_kind="auto"`` reads such a Y as labels). Float64 arrays are read in
+place, without a copy. Every computation releases the GIL and takes ``threads=`` (``None``: all
+cores); results do not depend on it. Methods that estimate bounds (``kt``) return
+:class:`~infoscope.Bounds`, the others :class:`~infoscope.Estimate`.
 
 >>> import numpy as np, infoscope
 >>> rng = np.random.default_rng(0)
@@ -14,12 +20,14 @@ and takes ``threads=`` (``None``: all cores); results do not depend on it.
 >>> est = infoscope.Ksg(k=3).estimate(x, y)   # true I = ln(2)/2 = 0.347 nats = 0.5 bits
 >>> est
 Estimate(mutual_information = 0.334827 nats = 0.483053 bits, method='ksg', n_samples=2000)
+>>> infoscope.Estimator.from_spec(est.spec) == infoscope.Ksg(k=3)   # the estimate rebuilds it
+True
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Optional, Sequence, Type, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -38,6 +46,7 @@ from ._results import (
 )
 
 __all__ = [
+    "Estimator",
     "Binned",
     "PlugIn",
     "Gaussian",
@@ -54,68 +63,183 @@ __all__ = [
 
 ArrayLike = Any
 Threads = Optional[int]
+Result = Union[Estimate, Bounds]
 
 
-class _Estimator:
-    """Settings checked by the core, kept as the full configuration."""
+def _outcome(d: Any, one: Any, both: Any) -> Any:
+    """A core outcome (a point's dict, or a ``(lower, upper)`` tuple of them): ``one(point)``
+    or ``both(one(lower), one(upper))``."""
+    if isinstance(d, tuple):
+        return both(one(d[0]), one(d[1]))
+    return one(d)
 
+
+def _point(r: Result) -> Estimate:
+    """A point estimate (the methods of the named point classes never return bounds)."""
+    assert isinstance(r, Estimate), r
+    return r
+
+
+class Estimator:
+    """An estimator of any method of the core, by name, with its parameters as keywords.
+
+    ``method`` is ``"binned"``, ``"plugin"``, ``"gaussian"``, ``"ksg"``, ``"kl"`` or ``"kt"``
+    (``infoscope methods`` on the command line lists them with their parameters). ``config`` is
+    the checked parameters with every default filled in; ``spec`` adds the method:
+    ``Estimator.from_spec(spec)`` rebuilds the estimator, and every :class:`Estimate` carries
+    the spec of the estimator that made it.
+
+    >>> import numpy as np, infoscope
+    >>> g = infoscope.Estimator("gaussian", ridge=0.0)
+    >>> g.spec
+    {'method': 'gaussian', 'ridge': 0.0}
+    >>> x = np.arange(10.0); y = x + np.sin(x)
+    >>> g.estimate(x, y).spec == g.spec
+    True
+    """
+
+    #: The method of a named subclass.
     _method: str = ""
 
-    def __init__(self, **params: Any) -> None:
-        text = _core.check_params(self._method, json.dumps(params))
-        self.config: Dict[str, Any] = json.loads(text)
-        self._params = json.dumps(self.config)
+    def __init__(self, method: Optional[str] = None, **params: Any) -> None:
+        name = method if method is not None else self._method
+        self._core = _core.Estimator(name, json.dumps(params))
+        self.method: str = self._core.method
+        self.config: Dict[str, Any] = json.loads(self._core.params())
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> "Estimator":
+        """The estimator a spec names (``{"method": ..., **parameters}``), as its named class
+        when there is one."""
+        fields = dict(spec)
+        method = fields.pop("method", None)
+        if not isinstance(method, str):
+            from .errors import InvalidParameterError
+
+            raise InvalidParameterError(
+                f"parameter `method` is invalid: a spec names its method, got {method!r}",
+                name="method",
+            )
+        named = _NAMED.get(method, Estimator)
+        est: Estimator = object.__new__(named)
+        Estimator.__init__(est, method, **fields)
+        return est
+
+    @property
+    def spec(self) -> Dict[str, Any]:
+        """The specification: ``{"method": ..., **config}``."""
+        return {"method": self.method, **self.config}
+
+    @property
+    def quantities(self) -> List[str]:
+        """The quantities the method estimates (the first from one variable is what
+        :meth:`estimate` gives for ``x`` alone)."""
+        return list(self._core.quantities())
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.config.items())
+        if type(self) is Estimator:
+            return f"Estimator({self.method!r}, {args})" if args else f"Estimator({self.method!r})"
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Estimator) and type(other) is type(self) and other.config == self.config
+        return isinstance(other, Estimator) and other.spec == self.spec
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, self._params))
+        return hash(json.dumps(self.spec, sort_keys=True))
 
     def __getstate__(self) -> Dict[str, Any]:
-        return {"config": self.config}
+        return {"spec": self.spec}
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
-        self.config = state["config"]
-        self._params = json.dumps(self.config)
+        fields = dict(state["spec"])
+        Estimator.__init__(self, fields.pop("method"), **fields)
 
+    def _with(self, **overrides: Any) -> "Estimator":
+        """This estimator with some parameters replaced (checked again)."""
+        if not overrides:
+            return self
+        return Estimator(self.method, **{**self.config, **overrides})
 
-class _MiEstimator(_Estimator):
-    """Common I(X;Y) methods: estimate, conditional estimate, surrogate test, bootstrap."""
+    def _result(self, d: Any) -> Result:
+        return _outcome(d, Estimate._from_dict, Bounds)  # type: ignore[no-any-return]
 
-    def _surrogate_test(
-        self, x: ArrayLike, y: ArrayLike, labels: bool, n_surrogates: int, surrogate: str, seed: int, threads: Threads
-    ) -> SurrogateTest:
-        d = _core.mi_surrogate_test(
-            self._method, self._params, x, y, labels, surrogate, n_surrogates, seed, threads
+    def estimate(
+        self,
+        x: ArrayLike,
+        y: Optional[ArrayLike] = None,
+        z: Optional[ArrayLike] = None,
+        *,
+        quantity: Optional[str] = None,
+        weights: Optional[ArrayLike] = None,
+        threads: Threads = None,
+    ) -> Result:
+        """Estimate ``quantity``, nats; by default I(X;Y|Z) with ``z``, I(X;Y) with ``y``, and
+        from ``x`` alone the method's one-variable quantity (the entropy, or I(input; T) for
+        ``kt``). ``quantity`` is one of :attr:`quantities`."""
+        d = self._core.estimate(quantity, x, y, z, weights, None, threads)
+        return self._result(d)
+
+    def surrogate_test(
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        *,
+        n_surrogates: int = 199,
+        surrogate: str = "permutation",
+        seed: int = 0,
+        threads: Threads = None,
+    ) -> Union[SurrogateTest, BoundsTest]:
+        """Test I(X;Y) > 0 against ``n_surrogates`` surrogates of Y.
+
+        ``surrogate``: ``"permutation"`` (independent samples), ``"circular:MIN"`` (rotate Y by
+        at least MIN rows) or ``"block:LEN"`` (shuffle blocks of LEN rows); the last two keep
+        Y's autocorrelation. The estimate itself is unchanged; p = (1 + #null ≥ it)/(N + 1).
+        """
+        d = self._core.surrogate_test(x, y, None, None, surrogate, n_surrogates, seed, threads)
+        return _outcome(d, SurrogateTest._from_dict, BoundsTest)  # type: ignore[no-any-return]
+
+    def bootstrap_ci(
+        self,
+        x: ArrayLike,
+        y: Optional[ArrayLike] = None,
+        z: Optional[ArrayLike] = None,
+        *,
+        quantity: Optional[str] = None,
+        n_resamples: int = 200,
+        level: float = 0.95,
+        seed: int = 0,
+        threads: Threads = None,
+    ) -> Union[BootstrapCi, BoundsCi]:
+        """Bootstrap percentile interval (rows resampled with replacement) of the quantity
+        :meth:`estimate` would give for the same arguments (not of entropies)."""
+        d = self._core.bootstrap_ci(
+            quantity, x, y, z, None, None, n_resamples, level, seed, threads
         )
-        return SurrogateTest._from_dict(d)
+        return _outcome(d, BootstrapCi._from_dict, BoundsCi)  # type: ignore[no-any-return]
 
-    def _bootstrap_ci(
-        self, x: ArrayLike, y: ArrayLike, labels: bool, n_resamples: int, level: float, seed: int, threads: Threads
-    ) -> BootstrapCi:
-        d = _core.mi_bootstrap_ci(
-            self._method, self._params, x, y, labels, n_resamples, level, seed, threads
-        )
-        return BootstrapCi._from_dict(d)
 
-    def estimate(self, x: ArrayLike, y: ArrayLike, *, threads: Threads = None) -> Estimate:
+class _PointMi(Estimator):
+    """The I(X;Y) methods of point estimators, typed as such."""
+
+    def estimate(  # type: ignore[override]
+        self, x: ArrayLike, y: ArrayLike, *, threads: Threads = None
+    ) -> Estimate:
         """I(X;Y) in nats, from paired rows of ``x`` and ``y``."""
-        return Estimate._from_dict(
-            _core.mutual_information(self._method, self._params, x, y, threads)
-        )
+        # Straight to the core: this is the call per-neuron and per-step loops make most.
+        d = self._core.estimate(None, x, y, None, None, None, threads)
+        assert isinstance(d, dict)
+        return Estimate._from_dict(d)
 
     def estimate_conditional(
         self, x: ArrayLike, y: ArrayLike, z: ArrayLike, *, threads: Threads = None
     ) -> Estimate:
         """I(X;Y|Z) in nats."""
-        return Estimate._from_dict(
-            _core.conditional_mutual_information(self._method, self._params, x, y, z, threads)
-        )
+        return _point(super().estimate(x, y, z, threads=threads))
+
+    def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
+        """H(X), nats."""
+        return _point(super().estimate(x, quantity="entropy", threads=threads))
 
     def surrogate_test(
         self,
@@ -127,15 +251,14 @@ class _MiEstimator(_Estimator):
         seed: int = 0,
         threads: Threads = None,
     ) -> SurrogateTest:
-        """Test I(X;Y) > 0 against ``n_surrogates`` surrogates of Y.
+        """Test I(X;Y) > 0 (see :meth:`Estimator.surrogate_test`)."""
+        t = super().surrogate_test(
+            x, y, n_surrogates=n_surrogates, surrogate=surrogate, seed=seed, threads=threads
+        )
+        assert isinstance(t, SurrogateTest)
+        return t
 
-        ``surrogate``: ``"permutation"`` (independent samples), ``"circular:MIN"`` (rotate Y by
-        at least MIN rows) or ``"block:LEN"`` (shuffle blocks of LEN rows); the last two keep
-        Y's autocorrelation. The estimate itself is unchanged; p = (1 + #null ≥ it)/(N + 1).
-        """
-        return self._surrogate_test(x, y, False, n_surrogates, surrogate, seed, threads)
-
-    def bootstrap_ci(
+    def bootstrap_ci(  # type: ignore[override]
         self,
         x: ArrayLike,
         y: ArrayLike,
@@ -146,24 +269,22 @@ class _MiEstimator(_Estimator):
         threads: Threads = None,
     ) -> BootstrapCi:
         """Bootstrap percentile interval of I(X;Y) (rows resampled with replacement)."""
-        return self._bootstrap_ci(x, y, False, n_resamples, level, seed, threads)
+        ci = super().bootstrap_ci(x, y, n_resamples=n_resamples, level=level, seed=seed, threads=threads)
+        assert isinstance(ci, BootstrapCi)
+        return ci
 
 
-def _is_integer(a: ArrayLike) -> bool:
-    return np.asarray(a).dtype.kind in "iub"
-
-
-class Binned(_MiEstimator):
+class Binned(_PointMi):
     """The binning (plug-in) estimator of continuous data.
 
     ``policy``: how values become bins, as a spec (``"unit-minmax:10"``, ``"global-minmax:N"``,
     ``"quantile:N"``, ``"intervals:LO:HI:N"``, ``"fixed-edges:LO:HI:N"`` (IDNNs),
     ``"width:W"`` (Saxe et al.)), a bin count (per unit between its min and max), or the
-    serde mapping (``{"kind": "fixed_edges", "lo": -1, "hi": 1, "n_edges": 30}``).
+    mapping (``{"kind": "fixed_edges", "lo": -1, "hi": 1, "n_edges": 30}``).
     ``correction``: ``"none"``, ``"miller-madow"``, ``"jackknife"`` or ``"james-stein"``.
-
-    ``y_kind`` of :meth:`estimate`: ``"auto"`` reads integer/bool arrays as labels (never
+    ``y_kind``: how Y (and Z) are read: ``"auto"`` reads integer/bool arrays as labels (never
     binned) and float arrays as data to bin like X; ``"labels"`` or ``"continuous"`` force it.
+    The methods also take ``y_kind=`` for one call.
 
     >>> import numpy as np, infoscope
     >>> t = np.array([-0.95, -0.90, 0.50, 0.97])
@@ -175,35 +296,48 @@ class Binned(_MiEstimator):
     _method = "binned"
 
     def __init__(
-        self, policy: Union[str, int, Dict[str, Any]] = "unit-minmax:10", correction: str = "none"
+        self,
+        policy: Union[str, int, Dict[str, Any]] = "unit-minmax:10",
+        correction: str = "none",
+        y_kind: str = "auto",
     ) -> None:
-        super().__init__(policy=policy, correction=correction)
+        super().__init__(policy=policy, correction=correction, y_kind=y_kind)
 
-    def estimate(
-        self, x: ArrayLike, y: ArrayLike, *, y_kind: str = "auto", threads: Threads = None
+    def _for(self, y_kind: Optional[str]) -> "Binned":
+        return self._with(**({} if y_kind is None else {"y_kind": y_kind}))  # type: ignore[return-value]
+
+    def estimate(  # type: ignore[override]
+        self, x: ArrayLike, y: ArrayLike, *, y_kind: Optional[str] = None, threads: Threads = None
     ) -> Estimate:
-        """I(X;Y) in nats; Y as labels or binned per ``y_kind`` (see the class)."""
-        if _y_is_labels(y, y_kind):
-            return Estimate._from_dict(_core.binned_mi_labels(self._params, x, y, threads))
-        return super().estimate(x, y, threads=threads)
+        """I(X;Y) in nats; Y read per ``y_kind`` (see the class)."""
+        return _point(Estimator.estimate(self._for(y_kind), x, y, threads=threads))
+
+    def estimate_conditional(
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        z: ArrayLike,
+        *,
+        y_kind: Optional[str] = None,
+        threads: Threads = None,
+    ) -> Estimate:
+        """I(X;Y|Z) in nats; Y and Z read per ``y_kind``."""
+        return _point(Estimator.estimate(self._for(y_kind), x, y, z, threads=threads))
 
     def mutual_information_with_labels(
         self, x: ArrayLike, labels: ArrayLike, *, threads: Threads = None
     ) -> Estimate:
-        """I(X; labels) with the labels (integers) never binned."""
-        return Estimate._from_dict(_core.binned_mi_labels(self._params, x, labels, threads))
-
-    def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
-        """H(X) of the binned data (each row's bins form one symbol), nats."""
-        return Estimate._from_dict(_core.entropy(self._method, self._params, x, threads))
+        """I(X; labels) with the labels (integers; several columns are one joint label) never
+        binned."""
+        return self.estimate(x, labels, y_kind="labels", threads=threads)
 
     def bin(self, x: ArrayLike) -> np.ndarray:
         """The bin (symbol) of every value, int64, rows × columns."""
-        return _core.binned_symbols(self._params, x)
+        return _core.binned_symbols(json.dumps(self.config), x)
 
     def per_unit(self, x: ArrayLike, labels: ArrayLike, *, threads: Threads = None) -> PerUnitMi:
         """I(unit; labels) for every column of ``x`` in one parallel call."""
-        return PerUnitMi._from_dict(json.loads(_core.binned_per_unit(self._params, x, labels, threads)))
+        return PerUnitMi._from_dict(json.loads(self._core.per_unit(x, labels, threads)))
 
     def per_unit_test(
         self,
@@ -216,9 +350,7 @@ class Binned(_MiEstimator):
         threads: Threads = None,
     ) -> PerUnitTest:
         """:meth:`per_unit` with a surrogate test per unit and Benjamini–Hochberg q-values."""
-        text = _core.binned_per_unit_test(
-            self._params, x, labels, surrogate, n_surrogates, seed, threads
-        )
+        text = self._core.per_unit_test(x, labels, surrogate, n_surrogates, seed, threads)
         return PerUnitTest._from_dict(json.loads(text))
 
     def surrogate_test(
@@ -226,44 +358,37 @@ class Binned(_MiEstimator):
         x: ArrayLike,
         y: ArrayLike,
         *,
-        y_kind: str = "auto",
+        y_kind: Optional[str] = None,
         n_surrogates: int = 199,
         surrogate: str = "permutation",
         seed: int = 0,
         threads: Threads = None,
     ) -> SurrogateTest:
-        """Test I(X;Y) > 0 (see :meth:`_MiEstimator.surrogate_test`); Y per ``y_kind``."""
-        return self._surrogate_test(x, y, _y_is_labels(y, y_kind), n_surrogates, surrogate, seed, threads)
+        """Test I(X;Y) > 0 (see :meth:`Estimator.surrogate_test`); Y read per ``y_kind``."""
+        return _PointMi.surrogate_test(
+            self._for(y_kind), x, y, n_surrogates=n_surrogates, surrogate=surrogate, seed=seed,
+            threads=threads,
+        )
 
-    def bootstrap_ci(
+    def bootstrap_ci(  # type: ignore[override]
         self,
         x: ArrayLike,
         y: ArrayLike,
         *,
-        y_kind: str = "auto",
+        y_kind: Optional[str] = None,
         n_resamples: int = 200,
         level: float = 0.95,
         seed: int = 0,
         threads: Threads = None,
     ) -> BootstrapCi:
-        """Bootstrap percentile interval of I(X;Y); Y per ``y_kind``."""
-        return self._bootstrap_ci(x, y, _y_is_labels(y, y_kind), n_resamples, level, seed, threads)
+        """Bootstrap percentile interval of I(X;Y); Y read per ``y_kind``."""
+        return _PointMi.bootstrap_ci(
+            self._for(y_kind), x, y, n_resamples=n_resamples, level=level, seed=seed,
+            threads=threads,
+        )
 
 
-def _y_is_labels(y: ArrayLike, y_kind: str) -> bool:
-    if y_kind == "auto":
-        return _is_integer(y)
-    if y_kind in ("labels", "continuous"):
-        return y_kind == "labels"
-    from .errors import InvalidParameterError
-
-    raise InvalidParameterError(
-        f"parameter `y_kind` is invalid: {y_kind!r}; expected auto, labels or continuous",
-        name="y_kind",
-    )
-
-
-class PlugIn(_Estimator):
+class PlugIn(_PointMi):
     """Plug-in entropy and (conditional) mutual information of integer symbols (each row of a
     2-D array is one joint symbol), with an optional bias ``correction``.
 
@@ -277,33 +402,29 @@ class PlugIn(_Estimator):
     def __init__(self, correction: str = "none") -> None:
         super().__init__(correction=correction)
 
-    def _call(self, op: str, x: ArrayLike, y: Any = None, z: Any = None, threads: Threads = None) -> Estimate:
-        return Estimate._from_dict(_core.plugin_estimate(self._params, op, x, y, z, threads))
-
-    def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
-        """H(X), nats."""
-        return self._call("entropy", x, threads=threads)
+    def _ask(self, quantity: str, x: ArrayLike, y: Any = None, z: Any = None, threads: Threads = None) -> Estimate:
+        return _point(Estimator.estimate(self, x, y, z, quantity=quantity, threads=threads))
 
     def joint_entropy(self, x: ArrayLike, y: ArrayLike, *, threads: Threads = None) -> Estimate:
         """H(X, Y), nats."""
-        return self._call("joint_entropy", x, y, threads=threads)
+        return self._ask("joint_entropy", x, y, threads=threads)
 
     def conditional_entropy(self, x: ArrayLike, y: ArrayLike, *, threads: Threads = None) -> Estimate:
         """H(X | Y), nats."""
-        return self._call("conditional_entropy", x, y, threads=threads)
+        return self._ask("conditional_entropy", x, y, threads=threads)
 
     def mutual_information(self, x: ArrayLike, y: ArrayLike, *, threads: Threads = None) -> Estimate:
         """I(X; Y), nats."""
-        return self._call("mutual_information", x, y, threads=threads)
+        return self._ask("mutual_information", x, y, threads=threads)
 
     def conditional_mutual_information(
         self, x: ArrayLike, y: ArrayLike, z: ArrayLike, *, threads: Threads = None
     ) -> Estimate:
         """I(X; Y | Z), nats."""
-        return self._call("conditional_mutual_information", x, y, z, threads=threads)
+        return self._ask("conditional_mutual_information", x, y, z, threads=threads)
 
 
-class Gaussian(_MiEstimator):
+class Gaussian(_PointMi):
     """MI, conditional MI and entropy of jointly Gaussian variables from sample covariances
     (Cholesky log-determinants). ``ridge`` is added to the covariance diagonal (for n ≤ d).
 
@@ -321,10 +442,6 @@ class Gaussian(_MiEstimator):
     def __init__(self, ridge: float = 0.0) -> None:
         super().__init__(ridge=ridge)
 
-    def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
-        """Differential entropy H(X), nats."""
-        return Estimate._from_dict(_core.entropy(self._method, self._params, x, threads))
-
     def from_covariance(
         self,
         cov: ArrayLike,
@@ -336,7 +453,7 @@ class Gaussian(_MiEstimator):
         I(X;Y) (``x``, ``y``) or I(X;Y|Z) (all three)."""
         return Estimate._from_dict(
             _core.gaussian_from_covariance(
-                self._params,
+                json.dumps(self.config),
                 cov,
                 list(x),
                 None if y is None else list(y),
@@ -345,9 +462,10 @@ class Gaussian(_MiEstimator):
         )
 
 
-class Ksg(_MiEstimator):
+class Ksg(_PointMi):
     """The Kraskov–Stögbauer–Grassberger kNN estimator (algorithm 1 or 2), Frenzel–Pompe
-    conditional MI, with exact max-norm neighbour counts.
+    conditional MI, with exact max-norm neighbour counts; its entropy is Kozachenko–Leonenko's
+    with the same settings.
 
     ``k`` neighbours (3, as NPEET and scikit-learn); ``theiler`` excludes neighbours within
     that many rows (time series); ``normalize`` z-scores each column; ``noise`` adds seeded
@@ -389,12 +507,13 @@ class Ksg(_MiEstimator):
         self, x: ArrayLike, y: ArrayLike, z: Optional[ArrayLike] = None, *, threads: Threads = None
     ) -> np.ndarray:
         """Pointwise (local) MI of every sample, nats; their mean is the estimate."""
-        return _core.ksg_local_values(self._params, x, y, z, threads)
+        return self._core.local_values(None, x, y, z, threads)
 
     def pairwise(self, a: ArrayLike, b: Optional[ArrayLike] = None, *, threads: Threads = None) -> PairwiseMi:
         """I of every column pair of ``a`` (symmetric, NaN diagonal), or of every column of
-        ``a`` against every column of ``b``."""
-        d = _core.ksg_pairwise(self._params, a, b, threads)
+        ``a`` against every column of ``b``; entry (i, j) equals :meth:`estimate` of column i
+        and column j."""
+        d = self._core.pairwise(a, b, threads)
         return PairwiseMi(
             values=d["values"],
             zero_distance_fraction=d["zero_distance_fraction"],
@@ -403,8 +522,9 @@ class Ksg(_MiEstimator):
         )
 
 
-class KozachenkoLeonenko(_Estimator):
-    """The Kozachenko–Leonenko kNN estimator of differential entropy (max-norm).
+class KozachenkoLeonenko(Estimator):
+    """The Kozachenko–Leonenko kNN estimator of differential entropy (max-norm), with KSG's
+    ``k``, ``theiler``, ``normalize``, ``noise``, ``seed`` and ``search``.
 
     >>> import numpy as np, infoscope
     >>> x = np.random.default_rng(2).normal(size=(4000, 1))
@@ -414,21 +534,32 @@ class KozachenkoLeonenko(_Estimator):
 
     _method = "kl"
 
-    def __init__(self, k: int = 3, theiler: int = 0, search: str = "auto") -> None:
-        super().__init__(k=k, theiler=theiler, search=search)
+    def __init__(
+        self,
+        k: int = 3,
+        theiler: int = 0,
+        normalize: bool = False,
+        noise: Union[None, float, Dict[str, Any]] = None,
+        seed: int = 0,
+        search: str = "auto",
+    ) -> None:
+        super().__init__(
+            k=k, theiler=theiler, normalize=normalize, noise=noise, seed=seed, search=search
+        )
 
     def entropy(self, x: ArrayLike, *, threads: Threads = None) -> Estimate:
         """Differential entropy H(X), nats."""
-        return Estimate._from_dict(_core.entropy(self._method, self._params, x, threads))
+        return _point(self.estimate(x, threads=threads))
 
 
-class KolchinskyTracey:
+class KolchinskyTracey(Estimator):
     """Kolchinsky–Tracey pairwise-distance bounds for a noisy layer T = h + N(0, σ²I).
 
     ``noise_var`` (σ², no default: it is part of the question) in squared activation units;
     ``tile``: rows per Gram block (memory only). ``weights`` of the methods: optional
     per-sample mixture weights. Lower = Bhattacharyya, upper = KL; for I(T;Y) the "upper"
-    value is a difference of upper bounds, reported with a warning.
+    value is a difference of upper bounds, reported with a warning. :meth:`estimate` of the
+    layer alone gives I(input; T).
 
     >>> import numpy as np, infoscope
     >>> h = np.repeat(np.eye(4) * 100.0, 5, axis=0)       # 4 well-separated clusters
@@ -438,30 +569,24 @@ class KolchinskyTracey:
     [2.0, 2.0]
     """
 
+    _method = "kt"
+
     def __init__(self, noise_var: float, tile: Optional[int] = None) -> None:
-        self.config: Dict[str, Any] = json.loads(_core.kt_check(noise_var, tile))
+        params: Dict[str, Any] = {"noise_var": noise_var}
+        if tile is not None:
+            params["tile"] = tile
+        super().__init__(**params)
 
     @property
     def noise_var(self) -> float:
         """σ²."""
         return float(self.config["noise_var"])
 
-    @property
-    def _tile(self) -> int:
-        return int(self.config["tile"])
-
-    def __repr__(self) -> str:
-        return f"KolchinskyTracey(noise_var={self.noise_var!r}, tile={self._tile})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, KolchinskyTracey) and other.config == self.config
-
-    def __hash__(self) -> int:
-        return hash(("kt", self.noise_var, self._tile))
-
     def _bounds(self, quantity: str, h: ArrayLike, labels: Any, weights: Any, threads: Threads) -> Bounds:
-        lo, hi = _core.kt_bounds(quantity, self.noise_var, h, labels, weights, self._tile, threads)
-        return Bounds(Estimate._from_dict(lo), Estimate._from_dict(hi))
+        d = self._core.estimate(quantity, h, None, None, weights, labels, threads)
+        b = self._result(d)
+        assert isinstance(b, Bounds)
+        return b
 
     def entropy_bounds(self, h: ArrayLike, weights: Optional[ArrayLike] = None, *, threads: Threads = None) -> Bounds:
         """Bounds on the differential entropy H(T), nats."""
@@ -469,13 +594,13 @@ class KolchinskyTracey:
 
     def mi_input_bounds(self, h: ArrayLike, weights: Optional[ArrayLike] = None, *, threads: Threads = None) -> Bounds:
         """Bounds on I(X;T) for T = h(X) + noise (0 ≤ lower ≤ upper ≤ ln n), nats."""
-        return self._bounds("input", h, None, weights, threads)
+        return self._bounds("input_information", h, None, weights, threads)
 
     def mi_label_bounds(
         self, h: ArrayLike, labels: ArrayLike, weights: Optional[ArrayLike] = None, *, threads: Threads = None
     ) -> Bounds:
-        """Estimates of I(T;Y) for integer labels Y, nats."""
-        return self._bounds("labels", h, labels, weights, threads)
+        """Estimates of I(T;Y) for integer labels Y (one per sample), nats."""
+        return self._bounds("mutual_information", h, labels, weights, threads)
 
     def label_surrogate_test(
         self,
@@ -489,10 +614,12 @@ class KolchinskyTracey:
         threads: Threads = None,
     ) -> BoundsTest:
         """Surrogate tests of both I(T;Y) estimates against relabelings."""
-        d = _core.kt_label_surrogate_test(
-            self.noise_var, h, labels, weights, surrogate, n_surrogates, seed, self._tile, threads
-        )
-        return BoundsTest(SurrogateTest._from_dict(d["lower"]), SurrogateTest._from_dict(d["upper"]))
+        d = self._core.surrogate_test(h, None, weights, labels, surrogate, n_surrogates, seed, threads)
+        return _outcome(d, SurrogateTest._from_dict, BoundsTest)  # type: ignore[no-any-return]
+
+    def _ci(self, quantity: str, h: ArrayLike, labels: Any, weights: Any, n: int, level: float, seed: int, threads: Threads) -> BoundsCi:
+        d = self._core.bootstrap_ci(quantity, h, None, None, weights, labels, n, level, seed, threads)
+        return _outcome(d, BootstrapCi._from_dict, BoundsCi)  # type: ignore[no-any-return]
 
     def label_bootstrap_ci(
         self,
@@ -506,10 +633,7 @@ class KolchinskyTracey:
         threads: Threads = None,
     ) -> BoundsCi:
         """Bootstrap intervals of both I(T;Y) estimates."""
-        d = _core.kt_bootstrap_ci(
-            self.noise_var, h, labels, weights, n_resamples, level, seed, self._tile, threads
-        )
-        return BoundsCi(BootstrapCi._from_dict(d["lower"]), BootstrapCi._from_dict(d["upper"]))
+        return self._ci("mutual_information", h, labels, weights, n_resamples, level, seed, threads)
 
     def input_bootstrap_ci(
         self,
@@ -522,10 +646,13 @@ class KolchinskyTracey:
         threads: Threads = None,
     ) -> BoundsCi:
         """Bootstrap intervals of both I(X;T) bounds."""
-        d = _core.kt_bootstrap_ci(
-            self.noise_var, h, None, weights, n_resamples, level, seed, self._tile, threads
-        )
-        return BoundsCi(BootstrapCi._from_dict(d["lower"]), BootstrapCi._from_dict(d["upper"]))
+        return self._ci("input_information", h, None, weights, n_resamples, level, seed, threads)
+
+
+#: The named class of each method.
+_NAMED: Dict[str, "type[Estimator]"] = {
+    c._method: c for c in (Binned, PlugIn, Gaussian, Ksg, KozachenkoLeonenko, KolchinskyTracey)
+}
 
 
 def noise_sweep(
@@ -537,28 +664,12 @@ def noise_sweep(
     return NoiseSweep(noise_var=v, lower=lo, upper=hi)
 
 
-_MI_METHODS: Dict[str, Type[_MiEstimator]] = {"binned": Binned, "gaussian": Gaussian, "ksg": Ksg}
-
-
-def _mi_estimator(method: str, params: Dict[str, Any]) -> _MiEstimator:
-    cls = _MI_METHODS.get(method)
-    if cls is None:
-        from .errors import InvalidParameterError
-
-        raise InvalidParameterError(
-            f"parameter `method` is invalid: unknown method {method!r}; expected binned, "
-            "gaussian or ksg",
-            name="method",
-        )
-    return cls(**params)
-
-
 def mutual_information(
     x: ArrayLike, y: ArrayLike, *, method: str = "ksg", threads: Threads = None, **params: Any
-) -> Estimate:
-    """I(X;Y) by ``method`` (``"ksg"``, ``"gaussian"`` or ``"binned"``) with its settings as
-    keywords, e.g. ``mutual_information(x, y, method="ksg", k=5)``."""
-    return _mi_estimator(method, params).estimate(x, y, threads=threads)
+) -> Result:
+    """I(X;Y) by ``method`` (any method of :class:`Estimator`) with its parameters as
+    keywords, e.g. ``mutual_information(x, y, method="ksg", k=5)``; bounds for ``kt``."""
+    return Estimator(method, **params).estimate(x, y, quantity="mutual_information", threads=threads)
 
 
 def conditional_mutual_information(
@@ -569,17 +680,16 @@ def conditional_mutual_information(
     method: str = "ksg",
     threads: Threads = None,
     **params: Any,
-) -> Estimate:
-    """I(X;Y|Z) by ``method`` (``"ksg"``: Frenzel–Pompe, ``"gaussian"`` or ``"binned"``)."""
-    return _mi_estimator(method, params).estimate_conditional(x, y, z, threads=threads)
+) -> Result:
+    """I(X;Y|Z) by ``method`` (``"ksg"``: Frenzel–Pompe, ``"gaussian"``, ``"binned"``, ...)."""
+    return Estimator(method, **params).estimate(
+        x, y, z, quantity="conditional_mutual_information", threads=threads
+    )
 
 
-def entropy(x: ArrayLike, *, method: str = "kl", threads: Threads = None, **params: Any) -> Estimate:
-    """H(X) by ``method``: ``"kl"`` (Kozachenko–Leonenko), ``"gaussian"`` or ``"binned"``."""
-    if method == "kl":
-        return KozachenkoLeonenko(**params).entropy(x, threads=threads)
-    est = _mi_estimator(method, params)
-    return est.entropy(x, threads=threads)  # type: ignore[attr-defined, no-any-return]
+def entropy(x: ArrayLike, *, method: str = "kl", threads: Threads = None, **params: Any) -> Result:
+    """H(X) by ``method``: ``"kl"`` (Kozachenko–Leonenko), ``"gaussian"``, ``"binned"``, ..."""
+    return Estimator(method, **params).estimate(x, quantity="entropy", threads=threads)
 
 
 def benjamini_hochberg(p_values: ArrayLike) -> np.ndarray:

@@ -2,14 +2,14 @@
 //! on the same arrays from Python): `call_timing METHOD X.npy Y.npy REPS` prints JSON with the
 //! median wall time per call (ns) and the value (nats).
 //!
-//! METHOD is `ksg` (k = 3, algorithm 1) or `gaussian` (no ridge), the Python package's defaults.
+//! METHOD is any method of the estimator specification with its defaults (`ksg`: k = 3,
+//! algorithm 1; `gaussian`: no ridge), built and called as every face builds and calls it
+//! ([`EstimatorSpec`] → [`infoscope_estimators::Estimator`]).
 
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use infoscope_estimators::MutualInformation;
-use infoscope_estimators::gaussian::Gaussian;
-use infoscope_estimators::knn::Ksg;
+use infoscope_estimators::spec::EstimatorSpec;
 use infoscope_io::{ArraySource, read_array};
 use ndarray::{Array2, Axis, Ix1, Ix2};
 
@@ -26,20 +26,16 @@ fn matrix(path: &str) -> Result<Array2<f64>> {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let [_, method, x, y, reps] = args.as_slice() else {
-        bail!("usage: call_timing ksg|gaussian X.npy Y.npy REPS");
+        bail!("usage: call_timing METHOD X.npy Y.npy REPS");
     };
     let (x, y) = (matrix(x)?, matrix(y)?);
     let reps: usize = reps.parse().context("REPS")?;
-    let est: Box<dyn Fn() -> Result<f64>> = match method.as_str() {
-        "ksg" => {
-            let k = Ksg::params().check()?;
-            Box::new(move || Ok(k.estimate(x.view(), y.view())?.nats()))
+    let estimator = EstimatorSpec::from_fields(method, serde_json::Map::new())?.check()?;
+    let est = || -> Result<f64> {
+        match estimator.mutual_information(x.view(), y.view())?.point() {
+            Some(e) => Ok(e.nats()),
+            None => bail!("{method} gives bounds, not one value"),
         }
-        "gaussian" => {
-            let g = Gaussian::params().check()?;
-            Box::new(move || Ok(g.estimate(x.view(), y.view())?.nats()))
-        }
-        other => bail!("unknown method {other}"),
     };
     let value = est()?;
     let mut times = Vec::with_capacity(reps);

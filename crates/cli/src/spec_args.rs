@@ -160,7 +160,7 @@ impl SpecArgs {
         {
             fields.insert("seed".into(), Value::from(seed));
         }
-        EstimatorSpec::from_fields(method, fields).map_err(|e| phrase(e, method))
+        EstimatorSpec::from_fields(method, fields).map_err(|e| phrase_setting(e, method))
     }
 
     /// The checked estimator.
@@ -169,7 +169,7 @@ impl SpecArgs {
     /// As [`SpecArgs::spec`]; out-of-range parameters, phrased with the flag.
     pub fn estimator(&self, default_method: Option<&str>, seed: Option<u64>) -> Result<Estimator> {
         let spec = self.spec(default_method, seed)?;
-        spec.check().map_err(|e| phrase(e, spec.method()))
+        spec.check().map_err(|e| phrase_setting(e, spec.method()))
     }
 }
 
@@ -215,6 +215,17 @@ pub fn phrase(err: EstimatorError, method: &str) -> anyhow::Error {
         }
         _ => err.into(),
     }
+}
+
+/// An error of the options themselves (building or checking the specification): as
+/// [`phrase`], and always a [`UsageError`], also for a parameter nested in another (the
+/// `width` of a `--policy`).
+fn phrase_setting(err: EstimatorError, method: &str) -> anyhow::Error {
+    let phrased = phrase(err, method);
+    if phrased.is::<UsageError>() {
+        return phrased;
+    }
+    UsageError(phrased.to_string()).into()
 }
 
 /// The arguments that ask for `quantity`, for messages.

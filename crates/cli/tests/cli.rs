@@ -1264,8 +1264,7 @@ fn flags_that_do_not_apply_are_refused() {
         p(&xp),
     ]);
     assert!(
-        err.contains("does not estimate the entropy")
-            && err.contains("algorithm 2 has no entropy"),
+        err.contains("does not estimate the entropy") && err.contains("algorithm 2 has no entropy"),
         "{err}"
     );
     // --param sets any parameter by its name; a bad value gets the specification's message.

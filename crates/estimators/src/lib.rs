@@ -3,19 +3,30 @@
 //! Brief overview: information-theoretic estimators for the activity of neural networks, all
 //! computing in **nats**. Each family lives in its own module and follows the same shape: an
 //! unchecked `…Params` builder, `check()` into a validated estimator, and the traits
-//! [`MutualInformation`], [`ConditionalMutualInformation`] and [`Entropy`] returning an
-//! [`Estimate`] (value, method, full configuration, diagnostics).
+//! [`MutualInformation`], [`ConditionalMutualInformation`], [`Entropy`] and [`MiBounds`]
+//! returning an [`Estimate`] (value, method, full configuration, diagnostics) or [`Bounds`].
 //!
+//! - [`spec`]: the one estimator specification every face (this library, the CLI, experiment
+//!   files, Python) translates into: [`EstimatorSpec`] names a method and its parameters, and
+//!   [`EstimatorSpec::check`] gives an [`Estimator`] that answers every question the method has
+//!   (entropy, MI, conditional MI, I(input; X), surrogate tests, bootstrap intervals, local
+//!   values, per-unit and pairwise forms) for [`Data`] of [`Variable`]s. Adding a method is one
+//!   variant there and one module here.
 //! - [`discrete`]: plug-in entropy and MI on integer symbols ([`discrete::PlugIn`]), binning of
 //!   continuous data with named policies ([`discrete::BinPolicy`]), the binning estimator
-//!   ([`discrete::Binned`]) with whole-layer symbols and per-unit batches, and the Miller–Madow,
-//!   jackknife and James–Stein bias corrections.
+//!   ([`discrete::Binned`]) with whole-layer symbols, labels and per-unit batches, and the
+//!   Miller–Madow, jackknife and James–Stein bias corrections.
 //! - [`gaussian`]: MI, conditional MI and entropy of jointly Gaussian variables from sample
 //!   covariances (or a given covariance) via Cholesky log-determinants.
-//! - [`knn`]: exact max-norm neighbour search for the kNN estimators: `k`-th neighbour
-//!   distances and within-radius counts (strict or not) by a runtime-dimension kd-tree
-//!   ([`knn::KdTree`]), sorted 1-D marginals ([`knn::SortedMarginal`]) or blocked brute force,
-//!   all giving identical results.
+//! - [`knn`]: the nearest-neighbour estimators ([`knn::Ksg`], algorithms 1 and 2 and
+//!   Frenzel–Pompe conditional MI; [`knn::KozachenkoLeonenko`] entropy; all column pairs) on
+//!   exact max-norm neighbour search: a runtime-dimension kd-tree ([`knn::KdTree`]), sorted 1-D
+//!   marginals ([`knn::SortedMarginal`]) or blocked brute force, all giving identical results.
+//! - [`kt`]: Kolchinsky–Tracey lower and upper bounds on H(T), I(input; T) and I(T; Y) for a
+//!   noisy layer T = X + N(0, σ²I), with label-surrogate tests and the σ² sweep.
+//! - [`significance`]: surrogate tests (permutation, circular shift, block shuffle) that reuse
+//!   what a reordering cannot change, bootstrap percentile intervals, Benjamini–Hochberg, and
+//!   the p-value and quantile rules every analysis uses.
 //!
 //! Inputs are validated once at the boundary ([`validate`]) and refused with a typed
 //! [`EstimatorError`] that names the argument.

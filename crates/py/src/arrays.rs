@@ -12,6 +12,8 @@ use numpy::{
 };
 use pyo3::prelude::*;
 
+use infoscope_estimators::spec::ValueType;
+
 use crate::errors::{Error, Result};
 
 /// A float argument of samples × dims (a 1-D array is one column), borrowed from numpy.
@@ -99,7 +101,26 @@ fn borrow_error(name: &str, e: impl std::fmt::Display) -> Error {
 
 /// A float argument of 1 or 2 dimensions (rows are samples).
 pub(crate) fn matrix<'py>(obj: &Bound<'py, PyAny>, name: &str) -> Result<Matrix<'py>> {
-    let a = as_f64(ndarray(obj, name)?, name)?;
+    Ok(typed_matrix(obj, name)?.0)
+}
+
+/// [`matrix`], with whether the values were integers (integer or bool dtype): a binned
+/// estimator with `y_kind="auto"` reads such a Y as labels.
+pub(crate) fn typed_matrix<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &str,
+) -> Result<(Matrix<'py>, ValueType)> {
+    let a = ndarray(obj, name)?;
+    let value_type = if matches!(a.dtype().kind(), b'i' | b'u' | b'b') {
+        ValueType::Integer
+    } else {
+        ValueType::Float
+    };
+    Ok((f64_matrix(a, name)?, value_type))
+}
+
+fn f64_matrix<'py>(a: Bound<'py, PyUntypedArray>, name: &str) -> Result<Matrix<'py>> {
+    let a = as_f64(a, name)?;
     match a.ndim() {
         1 => {
             let a = a.cast_into::<PyArray1<f64>>().map_err(PyErr::from)?;

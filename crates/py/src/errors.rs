@@ -173,6 +173,33 @@ fn estimator(py: Python<'_>, e: EstimatorError) -> PyErr {
         EstimatorError::OutOfRange { argument, .. } => {
             raise(py, "OutOfRangeError", msg, &[("argument", s(argument))])
         }
+        EstimatorError::NotInteger {
+            argument, row, col, ..
+        } => raise(
+            py,
+            "NotIntegerError",
+            msg,
+            &[
+                ("argument", s(argument)),
+                ("row", Attr::Int(row)),
+                ("col", Attr::Int(col)),
+            ],
+        ),
+        EstimatorError::UnknownParameter { method, name, .. } => raise(
+            py,
+            "UnknownParameterError",
+            msg,
+            &[("name", s(name)), ("method", s(method))],
+        ),
+        EstimatorError::Unsupported { method, .. } => {
+            raise(py, "UnsupportedError", msg, &[("method", s(method))])
+        }
+        EstimatorError::MissingArgument { argument, .. } => raise(
+            py,
+            "MissingArgumentError",
+            msg,
+            &[("argument", s(argument))],
+        ),
         _ => raise(py, "InfoscopeError", msg, &[]),
     }
 }

@@ -8,6 +8,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use infoscope_estimators::spec::refused_field;
+
 use crate::errors::{Result, param};
 
 /// A JSON object from the Python side.
@@ -20,34 +22,30 @@ pub(crate) fn object(what: &str, text: &str) -> Result<Map<String, Value>> {
 }
 
 /// Settings of type `T` from `fields` (missing ones take `T`'s defaults). A bad value is
-/// reported under its own key: the fields are tried one at a time on top of the defaults to
-/// find the first that fails.
+/// reported under its own key (found by the core's [`refused_field`]).
 pub(crate) fn settings<T>(what: &str, fields: Map<String, Value>) -> Result<T>
 where
     T: DeserializeOwned + Serialize + Default,
 {
-    let whole = serde_json::from_value::<T>(Value::Object(fields.clone()));
-    let Err(whole_err) = whole else {
-        return whole.map_err(|e| param(what, e.to_string()));
+    let whole_err = match serde_json::from_value::<T>(Value::Object(fields.clone())) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
     };
-    let defaults = serde_json::to_value(T::default()).map_err(|e| param(what, e.to_string()))?;
-    for (key, value) in &fields {
-        let mut one = match &defaults {
-            Value::Object(m) => m.clone(),
-            _ => Map::new(),
-        };
-        let known = one.contains_key(key);
-        one.insert(key.clone(), value.clone());
-        if let Err(e) = serde_json::from_value::<T>(Value::Object(one)) {
-            let reason = if known {
-                format!("{value} is not accepted: {e}")
+    let defaults = match serde_json::to_value(T::default()) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    match refused_field::<T>(&fields, &defaults) {
+        Some((key, e)) => {
+            let reason = if defaults.contains_key(&key) {
+                format!("{} is not accepted: {e}", fields[&key])
             } else {
                 format!("unknown setting of {what}: {e}")
             };
-            return Err(param(key.clone(), reason));
+            Err(param(key, reason))
         }
+        None => Err(param(what, whole_err.to_string())),
     }
-    Err(param(what, whole_err.to_string()))
 }
 
 /// `value` as JSON text.

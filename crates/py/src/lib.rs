@@ -9,7 +9,8 @@
 //! - `json`: settings in as JSON objects with the Rust/TOML field names, serde results out.
 //! - `errors`: every Rust error as a subclass of `infoscope.errors.InfoscopeError`.
 //! - `threads`: computation with the GIL released, on a bounded thread pool (`threads=`).
-//! - `estimators`, `kt`, `nets`, `analysis`: the functions the Python modules wrap.
+//! - `estimators`: one class, `Estimator`, for every method of the estimator specification,
+//!   and the few method-specific functions; `nets`, `analysis`: the networks and analyses.
 #![deny(missing_docs)]
 
 pub(crate) mod analysis;
@@ -17,7 +18,6 @@ pub(crate) mod arrays;
 pub(crate) mod errors;
 pub(crate) mod estimators;
 pub(crate) mod json;
-pub(crate) mod kt;
 pub(crate) mod nets;
 pub(crate) mod threads;
 
@@ -28,31 +28,16 @@ use pyo3::prelude::*;
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<nets::Model>()?;
+    m.add_class::<estimators::PyEstimator>()?;
     macro_rules! add {
         ($($f:path),* $(,)?) => { $( m.add_function(wrap_pyfunction!($f, m)?)?; )* };
     }
     add!(
-        estimators::check_params,
-        estimators::mutual_information,
-        estimators::conditional_mutual_information,
-        estimators::entropy,
-        estimators::binned_mi_labels,
         estimators::binned_symbols,
-        estimators::binned_per_unit,
-        estimators::binned_per_unit_test,
-        estimators::plugin_estimate,
         estimators::gaussian_from_covariance,
-        estimators::ksg_local_values,
-        estimators::ksg_pairwise,
-        estimators::mi_surrogate_test,
-        estimators::mi_bootstrap_ci,
+        estimators::kt_noise_sweep,
         estimators::bh_q_values,
         estimators::surrogate_row_orders,
-        kt::kt_check,
-        kt::kt_bounds,
-        kt::kt_label_surrogate_test,
-        kt::kt_bootstrap_ci,
-        kt::kt_noise_sweep,
         nets::generate_trials,
         nets::train_leaky,
         nets::fit_reservoir,

@@ -8,8 +8,8 @@ use super::plugin::{PlugIn, PlugInParams};
 use super::{PerUnitMi, PerUnitTest};
 use crate::error::Result;
 use crate::estimate::{Outcome, Quantity};
-use crate::significance::{Surrogate, SurrogateTest, surrogate_test};
-use crate::spec::method::unsupported_quantity;
+use crate::significance::{Surrogate, SurrogateTest};
+use crate::spec::method::{point_surrogate_test, unsupported_quantity};
 use crate::spec::{Data, EstimatorSpec, Method, Params, Variable};
 use crate::traits::MutualInformation;
 
@@ -95,12 +95,13 @@ impl Method for Binned {
         n_surrogates: usize,
         seed: u64,
     ) -> Result<Outcome<SurrogateTest>> {
-        let y = data.need_y(Quantity::MutualInformation)?;
-        let est = self.resolved_for(&y);
-        let mut t = surrogate_test(&est, data.x.values(), y.values(), kind, n_surrogates, seed)?;
+        let est = self.resolved_for(&data.need_y(Quantity::MutualInformation)?);
+        let t = point_surrogate_test(&est, data, kind, n_surrogates, seed)?;
         // The estimate as this estimator records it (`y_kind` as given, e.g. `auto`).
-        t.estimate.config = self.config_json();
-        Ok(Outcome::Point(t))
+        Ok(t.map(|mut t| {
+            t.estimate.config = self.config_json();
+            t
+        }))
     }
 
     fn per_unit(&self, x: ArrayView2<'_, f64>, y: Variable<'_>) -> Result<PerUnitMi> {

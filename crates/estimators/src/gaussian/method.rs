@@ -3,8 +3,8 @@
 use super::hyperparams::{Gaussian, GaussianParams};
 use crate::error::Result;
 use crate::estimate::{Outcome, Quantity};
-use crate::significance::{Surrogate, SurrogateTest, surrogate_test};
-use crate::spec::method::unsupported_quantity;
+use crate::significance::{Surrogate, SurrogateTest};
+use crate::spec::method::{point_surrogate_test, unsupported_quantity};
 use crate::spec::{Data, EstimatorSpec, Method, Params};
 use crate::traits::{ConditionalMutualInformation, Entropy, MutualInformation};
 
@@ -62,8 +62,6 @@ impl Method for Gaussian {
         n_surrogates: usize,
         seed: u64,
     ) -> Result<Outcome<SurrogateTest>> {
-        let y = data.need_y(Quantity::MutualInformation)?.values();
-        let t = surrogate_test(self, data.x.values(), y, kind, n_surrogates, seed)?;
-        Ok(Outcome::Point(t))
+        point_surrogate_test(self, data, kind, n_surrogates, seed)
     }
 }

@@ -9,8 +9,8 @@ use super::hyperparams::{
 use super::pairwise::PairwiseMi;
 use crate::error::Result;
 use crate::estimate::{Outcome, Quantity};
-use crate::significance::{Surrogate, SurrogateTest, surrogate_test};
-use crate::spec::method::{unsupported, unsupported_quantity};
+use crate::significance::{Surrogate, SurrogateTest};
+use crate::spec::method::{point_surrogate_test, unsupported, unsupported_quantity};
 use crate::spec::{Data, EstimatorSpec, Method, Params};
 use crate::traits::{ConditionalMutualInformation, Entropy, MutualInformation};
 
@@ -109,9 +109,7 @@ impl Method for Ksg {
         n_surrogates: usize,
         seed: u64,
     ) -> Result<Outcome<SurrogateTest>> {
-        let y = data.need_y(Quantity::MutualInformation)?.values();
-        let t = surrogate_test(self, data.x.values(), y, kind, n_surrogates, seed)?;
-        Ok(Outcome::Point(t))
+        point_surrogate_test(self, data, kind, n_surrogates, seed)
     }
 
     fn pairwise(

@@ -6,7 +6,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use crate::discrete::symbols::ids_of_rows;
 use crate::error::{EstimatorError, Result};
 use crate::estimate::Quantity;
-use crate::validate::check_same_rows;
+use crate::validate::{check_finite, check_same_rows};
 
 /// Whether a variable's values were typed as integers where they came from (a numpy integer or
 /// boolean array, an integer `.npy`): a binned estimator with `y_kind = "auto"` reads such a
@@ -105,15 +105,8 @@ impl<'a> From<ArrayView2<'a, f64>> for Variable<'a> {
 pub(crate) fn symbols(argument: &'static str, values: ArrayView2<'_, f64>) -> Result<Array2<i64>> {
     // 2^63: the first float that is not an i64.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    check_finite(argument, values)?;
     for ((row, col), &value) in values.indexed_iter() {
-        if !value.is_finite() {
-            return Err(EstimatorError::NonFinite {
-                argument,
-                row,
-                col,
-                value,
-            });
-        }
         if value.fract() != 0.0 || value.abs() >= LIMIT {
             return Err(EstimatorError::NotInteger {
                 argument,

@@ -11,8 +11,9 @@ use crate::estimate::{Bounds, Estimate, Outcome, Quantity};
 use crate::knn::PairwiseMi;
 use crate::significance::{
     BootstrapCi, Surrogate, SurrogateTest, check_bootstrap, check_surrogate, percentile_ci,
-    resample, stream, summarise, surrogate_order,
+    resample, stream, summarise, surrogate_order, surrogate_test,
 };
+use crate::traits::MutualInformation;
 
 /// A checked estimator as [`super::Estimator`] drives it. Implement it for a new method (see
 /// "Adding an estimator" in [`super`]); only [`Method::spec`], [`Method::quantities`] and
@@ -187,6 +188,23 @@ pub(crate) fn bootstrap_quantity<M: Method + ?Sized>(method: &M, quantity: Quant
         ));
     }
     Ok(())
+}
+
+/// The surrogate test of a point method through its [`MutualInformation`] implementation, so
+/// that it keeps what a reordering of Y cannot change ([`MutualInformation::prepare_reordering`]).
+///
+/// # Errors
+/// As [`crate::significance::surrogate_test`]; [`EstimatorError::MissingArgument`] without `y`.
+pub(crate) fn point_surrogate_test<E: MutualInformation + Sync>(
+    estimator: &E,
+    data: &Data<'_>,
+    kind: Surrogate,
+    n_surrogates: usize,
+    seed: u64,
+) -> Result<Outcome<SurrogateTest>> {
+    let y = data.need_y(Quantity::MutualInformation)?.values();
+    let t = surrogate_test(estimator, data.x.values(), y, kind, n_surrogates, seed)?;
+    Ok(Outcome::Point(t))
 }
 
 /// [`EstimatorError::Unsupported`] for a batch form `method` lacks, naming the methods with it.
