@@ -81,7 +81,7 @@ def test_estimator_tables_name_the_estimators_parameters():
     specs = {c.estimator: c.config["spec"] for c in a.layer.stimulus.curves}
     assert specs["ksg"]["k"] == 4 and specs["ksg"]["normalize"] is True
     assert specs["binned"]["correction"] == "miller-madow" and specs["binned"]["y_kind"] == "labels"
-    assert specs["kt"] == {"method": "kt", "noise_var": 1.0, "tile": 512}
+    assert specs["kt"].to_dict() == {"method": "kt", "noise_var": 1.0, "tile": 512}
     assert infoscope.default_analysis_config()["ksg"]["k"] == 3
     with pytest.raises(E.InvalidParameterError, match=r"\[analysis\.ksg\]"):
         infoscope.analyze(rec, ksg_k=5)
