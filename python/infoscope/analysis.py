@@ -1,8 +1,13 @@
 """The analyses of the first seed project (SPEC.md §3, §5, §9), from recordings to Results.
 
-Settings are the ``[analysis]`` keys of an experiment file, as keywords:
-``analyze(rec, permutations=200, ksg_k=5)``. Every information value in a Result is in nats
-(its ``unit`` says so); :func:`infoscope.to_unit` converts.
+Settings are the ``[analysis]`` keys of an experiment file, as keywords; the estimators are
+its tables, named by the estimators' own parameters (those of :class:`infoscope.Ksg` and the
+other classes): ``analyze(rec, permutations=200, ksg={"k": 5})``, ``kt={"noise_var": 0.5}``,
+``binned={"correction": "miller-madow"}``, ``gaussian={"ridge": 1e-6}``. A table's missing
+keys keep the analysis defaults. Every curve of a Result records its estimator:
+``config["spec"]`` (the method and all its parameters, e.g. ``{"method": "ksg", "k": 3, ...}``)
+and ``config["input"]`` (how the data were prepared for it). Every information value in a
+Result is in nats (its ``unit`` says so); :func:`infoscope.to_unit` converts.
 """
 
 from __future__ import annotations
@@ -130,12 +135,19 @@ def run_experiment(
 
 
 def as_results(
-    networks: Union[Record, Sequence[Record]], *, config: Optional[Mapping[str, Any]] = None, **settings: Any
+    networks: Union[Record, Sequence[Record]],
+    *,
+    config: Optional[Mapping[str, Any]] = None,
+    recording: Optional[PathLike] = None,
+    **settings: Any,
 ) -> Record:
     """Results (the layout of ``results.json``) of one or more :func:`analyze` outputs, e.g. a
-    trained network and a control side by side; ``config``/settings: those of the analyses."""
+    trained network and a control side by side; ``config``/settings: those of the analyses;
+    ``recording``: the file analysed, as ``infoscope analyze`` records it. The same Results as
+    ``infoscope analyze`` writes for the same recording and settings."""
     items = [networks] if isinstance(networks, Record) else list(networks)
-    text = _core.results_of([n.to_json() for n in items], _config(config, settings))
+    path = os.fspath(recording) if recording is not None else None
+    text = _core.results_of([n.to_json() for n in items], _config(config, settings), path)
     return Record(json.loads(text))
 
 

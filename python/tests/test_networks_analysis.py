@@ -60,6 +60,36 @@ def test_analyze_equals_infoscope_analyze(cli, tmp_path):
     assert ours.to_dict() == theirs
     rec = infoscope.Recording.load(rec_path)
     assert infoscope.analyze(rec, name=theirs["name"], permutations=19) == ours
+    # The whole Results, configuration included, as `infoscope analyze` writes them.
+    whole = json.loads((tmp_path / "results.json").read_text())
+    assert whole["config"]["recording"] == str(rec_path)
+    assert infoscope.as_results(ours, recording=str(rec_path), permutations=19).to_dict() == whole
+    assert "recording" not in infoscope.as_results(ours, permutations=19).config
+
+
+def test_estimator_tables_name_the_estimators_parameters():
+    """`[analysis.ksg]` & co. from Python: the estimators' own field names, stored with every
+    curve as its specification; old keys say where they moved."""
+    rng = np.random.default_rng(5)
+    theta = rng.uniform(0, 2 * np.pi, size=32)
+    h = rng.normal(size=(32, 6, 4))
+    h[:, 3:, 0] += 2 * np.cos(theta)[:, None]
+    rec = infoscope.Recording(hidden=h, labels=theta)
+    a = infoscope.analyze(
+        rec, permutations=3, layer_bins=[2], ksg={"k": 4}, binned={"correction": "miller-madow"}
+    )
+    specs = {c.estimator: c.config["spec"] for c in a.layer.stimulus.curves}
+    assert specs["ksg"]["k"] == 4 and specs["ksg"]["normalize"] is True
+    assert specs["binned"]["correction"] == "miller-madow" and specs["binned"]["y_kind"] == "labels"
+    assert specs["kt"].to_dict() == {"method": "kt", "noise_var": 1.0, "tile": 512}
+    assert infoscope.default_analysis_config()["ksg"]["k"] == 3
+    with pytest.raises(E.InvalidParameterError, match=r"\[analysis\.ksg\]"):
+        infoscope.analyze(rec, ksg_k=5)
+    with pytest.raises(E.InvalidParameterError, match="k must be at least 1") as err:
+        infoscope.analyze(rec, ksg={"k": 0})
+    assert err.value.name == "ksg.k"
+    with pytest.raises(E.InvalidParameterError, match="has no parameter `kk`"):
+        infoscope.analyze(rec, ksg={"kk": 1})
 
 
 def test_numpy_export_layouts_and_round_trip(tmp_path):

@@ -33,10 +33,11 @@ use infoscope_nets::trained::TrainedModel;
 use infoscope_nn::activation::Activation;
 use serde::{Deserialize, Serialize};
 
+use crate::assemble::Source;
 use crate::config::AnalysisConfig;
 use crate::error::{AnalysisError, Result, ensure_config};
 use crate::plane::information_plane_with;
-use crate::results::{NamedSeed, NetworkAnalysis, RESULTS_SCHEMA, Results};
+use crate::results::{NamedSeed, NetworkAnalysis, Results};
 use crate::{analyze_recording, gradient_snr};
 
 /// A whole run: task, networks, training, recording and analyses.
@@ -308,7 +309,8 @@ impl Experiment {
         }
     }
 
-    fn seeds(&self) -> Vec<NamedSeed> {
+    /// Every seed of the run, by what it drives.
+    pub(crate) fn seeds(&self) -> Vec<NamedSeed> {
         let mut seeds = vec![
             NamedSeed {
                 name: "training (weights, batches, noise)".into(),
@@ -601,15 +603,7 @@ pub fn run_experiment(
     if exp.reservoir.enabled {
         networks.push(read_json(&reservoir_path)?);
     }
-    let results = Results {
-        schema_version: RESULTS_SCHEMA,
-        infoscope_version: env!("CARGO_PKG_VERSION").into(),
-        experiment: exp.name.clone(),
-        unit: "nats".into(),
-        config: serde_json::to_value(exp).unwrap_or_default(),
-        seeds: exp.seeds(),
-        networks,
-    };
+    let results = Results::new(Source::Experiment(exp), networks);
     write_json(&l.path("results.json"), &results)?;
     runner.finish(STAGES[6], t0)?;
     Ok(results)

@@ -4,9 +4,9 @@
 //! Kolchinsky–Tracey bounds, KSG and Gaussian on PCA-reduced layers; label-permutation nulls
 //! for the stimulus and target estimates; a σ² sweep of the KT bounds.
 
-use infoscope_estimators::MutualInformation;
-use infoscope_estimators::kt::{DEFAULT_TILE, noise_sweep};
+use infoscope_estimators::kt::{KtParams, noise_sweep};
 use infoscope_estimators::significance::{Surrogate, surrogate_orders, surrogate_test};
+use infoscope_estimators::{EstimatorSpec, MutualInformation};
 use ndarray::{ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 
@@ -14,32 +14,28 @@ use crate::config::AnalysisConfig;
 use crate::error::Result;
 use crate::null::{StepNull, summary};
 use crate::prepare::{Prepared, at_step};
-use crate::results::{Bound, Ceiling, KtSweep, LayerMiOverTime, MiCurve, MiPanel, Sampling};
+use crate::results::{
+    AppliedEstimator, Bound, Ceiling, KtSweep, LayerMiOverTime, MiCurve, MiPanel, Reduction,
+    Sampling,
+};
 use crate::setup::{
-    Estimators, binned_config, float_column, is_constant, layer_binner, layer_symbols, permuted,
+    Estimators, binned_applied, float_column, is_constant, layer_binner, layer_symbols, permuted,
 };
 
 /// One estimate at one step, with its null when tested.
 type Point = (f64, Option<StepNull>);
 
 /// A curve's identity, before its values exist.
-struct Spec {
+struct CurveId {
     label: String,
-    estimator: &'static str,
     bound: Bound,
-    config: serde_json::Value,
+    config: AppliedEstimator,
 }
 
-impl Spec {
-    fn new(
-        label: impl Into<String>,
-        estimator: &'static str,
-        bound: Bound,
-        config: serde_json::Value,
-    ) -> Self {
+impl CurveId {
+    fn new(label: impl Into<String>, bound: Bound, config: AppliedEstimator) -> Self {
         Self {
             label: label.into(),
-            estimator,
             bound,
             config,
         }
@@ -58,7 +54,7 @@ pub(crate) fn layer_mi(
     let binners = config
         .layer_bins
         .iter()
-        .map(|&b| layer_binner(b))
+        .map(|&b| layer_binner(b, config))
         .collect::<Result<Vec<_>>>()?;
     let hidden_red = &p.hidden_pca.1;
 
@@ -66,11 +62,10 @@ pub(crate) fn layer_mi(
     // (binned, KT lower, KT upper) and KSG.
     let trial_specs = binned_and_kt(config, est);
     let mut labelled = binned_and_kt(config, est);
-    labelled.push(Spec::new(
-        format!("KSG k={} on {} PCs", config.ksg_k, hidden_red.dims),
-        "ksg",
+    labelled.push(CurveId::new(
+        format!("KSG k={} on {} PCs", config.ksg.k, hidden_red.dims),
         Bound::Point,
-        est.ksg_config(hidden_red),
+        est.ksg_applied(hidden_red, None),
     ));
 
     let per_step: Vec<StepValues> = (0..steps)
@@ -115,41 +110,37 @@ pub(crate) fn layer_mi(
         }),
         curves: curves(&trial_specs, &trial_values, config.permutations),
     };
-    let between = |which: usize,
-                   quantity: &str,
-                   description: &str,
-                   red: Option<&crate::results::Reduction>| match red {
-        Some(red) => {
-            let specs = [
-                Spec::new(
-                    format!("Gaussian on {}+{} PCs", red.dims, hidden_red.dims),
-                    "gaussian",
-                    Bound::Point,
-                    est.gaussian_config_pair(red, hidden_red),
-                ),
-                Spec::new(
-                    format!(
-                        "KSG k={} on {}+{} PCs",
-                        config.ksg_k, red.dims, hidden_red.dims
+    let between =
+        |which: usize, quantity: &str, description: &str, red: Option<&Reduction>| match red {
+            Some(red) => {
+                let specs = [
+                    CurveId::new(
+                        format!("Gaussian on {}+{} PCs", red.dims, hidden_red.dims),
+                        Bound::Point,
+                        est.gaussian_applied(red, Some(hidden_red)),
                     ),
-                    "ksg",
-                    Bound::Point,
-                    est.ksg_config_pair(red, hidden_red),
-                ),
-            ];
-            let values: Vec<Vec<Point>> =
-                per_step.iter().map(|s| s.between[which].clone()).collect();
-            MiPanel {
-                quantity: quantity.into(),
-                description: format!(
-                    "{description}; both sides PCA-reduced; samples: the trials at t"
-                ),
-                ceiling: None,
-                curves: curves(&specs, &values, config.permutations),
+                    CurveId::new(
+                        format!(
+                            "KSG k={} on {}+{} PCs",
+                            config.ksg.k, red.dims, hidden_red.dims
+                        ),
+                        Bound::Point,
+                        est.ksg_applied(red, Some(hidden_red)),
+                    ),
+                ];
+                let values: Vec<Vec<Point>> =
+                    per_step.iter().map(|s| s.between[which].clone()).collect();
+                MiPanel {
+                    quantity: quantity.into(),
+                    description: format!(
+                        "{description}; both sides PCA-reduced; samples: the trials at t"
+                    ),
+                    ceiling: None,
+                    curves: curves(&specs, &values, config.permutations),
+                }
             }
-        }
-        None => empty_panel(quantity, "the recording lacks this array"),
-    };
+            None => empty_panel(quantity, "the recording lacks this array"),
+        };
     let input_hidden = between(
         0,
         "I(input_t; h_t)",
@@ -177,21 +168,20 @@ pub(crate) fn layer_mi(
 }
 
 /// One binned curve per bin count, then the KT lower and upper bounds.
-fn binned_and_kt(config: &AnalysisConfig, est: &Estimators) -> Vec<Spec> {
-    let mut specs: Vec<Spec> = config
+fn binned_and_kt(config: &AnalysisConfig, est: &Estimators) -> Vec<CurveId> {
+    let mut specs: Vec<CurveId> = config
         .layer_bins
         .iter()
         .map(|&b| {
-            Spec::new(
+            CurveId::new(
                 format!("binned, {b} bins/unit"),
-                "binned",
                 Bound::Point,
-                binned_config(b, config),
+                binned_applied(b, config),
             )
         })
         .collect();
-    specs.push(Spec::new("KT lower", "kt", Bound::Lower, est.kt_config()));
-    specs.push(Spec::new("KT upper", "kt", Bound::Upper, est.kt_config()));
+    specs.push(CurveId::new("KT lower", Bound::Lower, est.kt_applied()));
+    specs.push(CurveId::new("KT upper", Bound::Upper, est.kt_applied()));
     specs
 }
 
@@ -205,7 +195,7 @@ fn empty_panel(quantity: &str, why: &str) -> MiPanel {
 }
 
 /// Assemble curves from per-step points (`values[t][curve]`).
-fn curves(specs: &[Spec], values: &[Vec<Point>], n_surrogates: usize) -> Vec<MiCurve> {
+fn curves(specs: &[CurveId], values: &[Vec<Point>], n_surrogates: usize) -> Vec<MiCurve> {
     specs
         .iter()
         .enumerate()
@@ -214,7 +204,7 @@ fn curves(specs: &[Spec], values: &[Vec<Point>], n_surrogates: usize) -> Vec<MiC
             let nulls: Vec<StepNull> = values.iter().filter_map(|v| v[c].1).collect();
             MiCurve {
                 label: spec.label.clone(),
-                estimator: spec.estimator.into(),
+                estimator: spec.config.method().into(),
                 bound: spec.bound,
                 config: spec.config.clone(),
                 values: values.iter().map(|v| v[c].0).collect(),
@@ -354,22 +344,25 @@ fn sweep(p: &Prepared<'_>, config: &AnalysisConfig, stimulus: &MiPanel) -> Resul
         .find(|c| c.estimator == "kt" && c.bound == Bound::Upper);
     let step = upper.map(|c| argmax(&c.values)).unwrap_or(0);
     let h = p.hidden_at(step).to_owned();
-    let trial = noise_sweep(h.view(), &config.kt_sweep, DEFAULT_TILE)?;
+    let trial = noise_sweep(h.view(), &config.kt_sweep, config.kt.tile)?;
     let y = ArrayView1::from(&p.stim[..]);
     let (mut stimulus_lower, mut stimulus_upper) = (Vec::new(), Vec::new());
-    for &v in &config.kt_sweep {
-        let b = infoscope_estimators::kt::KolchinskyTracey::new(v)?.mi_label_bounds(
-            h.view(),
-            y,
-            None,
-        )?;
+    let mut specs = Vec::with_capacity(config.kt_sweep.len());
+    for &noise_var in &config.kt_sweep {
+        let params = KtParams {
+            noise_var,
+            ..config.kt
+        };
+        let b = params.check()?.mi_label_bounds(h.view(), y, None)?;
         stimulus_lower.push(b.lower.nats());
         stimulus_upper.push(b.upper.nats());
+        specs.push(EstimatorSpec::Kt(params));
     }
     Ok(KtSweep {
         step,
         chosen_as: "the step where the KT upper estimate of I(X; T_t) peaks".into(),
         noise_vars: config.kt_sweep.clone(),
+        specs,
         stimulus_lower,
         stimulus_upper,
         trial_lower: trial.iter().map(|s| s.lower).collect(),

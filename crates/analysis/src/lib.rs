@@ -5,8 +5,15 @@
 //! MI, the information plane and gradient SNR, for one network ([`analyze_recording`]) or a
 //! whole experiment described in TOML ([`experiment`]). It owns the Results types and depends
 //! on `infoscope-estimators` and `infoscope-nets`. All values are in nats.
+//!
+//! The analyses name their estimators by the estimators' own parameters ([`AnalysisConfig`]'s
+//! `ksg`, `kt`, `gaussian` and `binned` tables), and every curve of the Results records the
+//! [`estimators::EstimatorSpec`] it was computed with ([`AppliedEstimator`]), so reading
+//! `results.json` back rebuilds the same estimator. [`Results::new`] assembles Results for
+//! every face.
 #![deny(missing_docs)]
 
+mod assemble;
 pub mod config;
 pub mod error;
 pub mod experiment;
@@ -21,7 +28,8 @@ pub mod results;
 mod setup;
 mod successive;
 
-pub use config::{AnalysisConfig, BinRange};
+pub use assemble::{AnalyzeConfig, Source};
+pub use config::{AnalysisConfig, BinRange, BinnedSettings};
 pub use error::{AnalysisError, Result};
 pub use gradients::gradient_snr;
 pub use infoscope_estimators as estimators;

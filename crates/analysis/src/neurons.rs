@@ -5,22 +5,22 @@
 //! Benjamini–Hochberg control of the false-discovery rate over the neurons.
 
 use infoscope_estimators::discrete::Binned;
-use infoscope_estimators::significance::{Surrogate, benjamini_hochberg, surrogate_orders};
+use infoscope_estimators::significance::{
+    Surrogate, benjamini_hochberg, mean_std, p_value, quantile, surrogate_orders,
+};
 use ndarray::{ArrayView1, Axis};
 use rayon::prelude::*;
-use serde_json::json;
 
 use crate::config::AnalysisConfig;
 use crate::error::Result;
 use crate::layer::argmax;
-use crate::null::quantile;
 use crate::prepare::Prepared;
 use crate::results::{PeakSpread, PerNeuronMi, TimeAxis};
-use crate::setup::{layer_binner, permuted};
+use crate::setup::{binned_applied, layer_binner, permuted};
 
 /// The per-neuron analysis of a prepared recording.
 pub(crate) fn per_neuron_mi(p: &Prepared<'_>, config: &AnalysisConfig) -> Result<PerNeuronMi> {
-    let binner = layer_binner(config.neuron_bins)?;
+    let binner = layer_binner(config.neuron_bins, config)?;
     let steps = p.rec.n_time();
     let units = p.rec.hidden.shape()[2];
     let by_step = mi_by_step(p, &binner, &p.stim)?;
@@ -53,21 +53,17 @@ pub(crate) fn per_neuron_mi(p: &Prepared<'_>, config: &AnalysisConfig) -> Result
         .collect::<Result<_>>()?;
     let p_values: Vec<f64> = (0..units)
         .map(|i| {
-            let exceed = null_max.iter().filter(|s| s[i] >= peak_mi[i]).count();
-            (1 + exceed) as f64 / (orders.len() + 1) as f64
+            let null: Vec<f64> = null_max.iter().map(|s| s[i]).collect();
+            p_value(&null, peak_mi[i])
         })
         .collect();
     let q_values = benjamini_hochberg(&p_values)?;
     let active: Vec<usize> = (0..units).filter(|&i| q_values[i] <= config.fdr).collect();
     let peak_spread = spread(&active, &peak_step, &p.time);
+    let applied = binned_applied(config.neuron_bins, config);
     Ok(PerNeuronMi {
-        estimator: "binned".into(),
-        config: json!({
-            "n_bins": config.neuron_bins,
-            "bin_range": config.bin_range,
-            "policy": "n_bins equal intervals between the neuron's minimum and maximum",
-            "correction": "none (plug-in)",
-        }),
+        estimator: applied.method().into(),
+        config: applied,
         mi,
         peak_step,
         peak_mi,
@@ -98,16 +94,7 @@ fn spread(active: &[usize], peak_step: &[usize], time: &TimeAxis) -> PeakSpread 
     let mut peaks: Vec<f64> = active.iter().map(|&i| peak_step[i] as f64).collect();
     peaks.sort_by(f64::total_cmp);
     let n = peaks.len();
-    let mean = if n > 0 {
-        peaks.iter().sum::<f64>() / n as f64
-    } else {
-        0.0
-    };
-    let var = if n > 1 {
-        peaks.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64
-    } else {
-        0.0
-    };
+    let (mean, std) = if n > 0 { mean_std(&peaks) } else { (0.0, 0.0) };
     let iqr = if n > 0 {
         quantile(&peaks, 0.75) - quantile(&peaks, 0.25)
     } else {
@@ -127,7 +114,7 @@ fn spread(active: &[usize], peak_step: &[usize], time: &TimeAxis) -> PeakSpread 
     PeakSpread {
         n_active: n,
         mean_step: mean,
-        std_step: var.sqrt(),
+        std_step: std,
         min_step: peaks.first().map_or(0, |&v| v as usize),
         max_step: peaks.last().map_or(0, |&v| v as usize),
         iqr_steps: iqr,

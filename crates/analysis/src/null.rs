@@ -1,5 +1,8 @@
 //! Surrogate nulls per time step: the observed value against the same label permutations at
-//! every step, summarised into [`NullSummary`].
+//! every step, summarised into [`NullSummary`] with the estimators crate's p-value, quantile
+//! and mean.
+
+use infoscope_estimators::significance::{mean_std, p_value, quantile};
 
 use crate::results::NullSummary;
 
@@ -14,14 +17,12 @@ pub(crate) struct StepNull {
 impl StepNull {
     /// The test of `observed` against the surrogate values `null` (non-empty).
     pub fn of(observed: f64, null: &[f64]) -> Self {
-        let n = null.len();
         let mut sorted = null.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let exceed = null.iter().filter(|&&v| v >= observed).count();
         Self {
-            mean: null.iter().sum::<f64>() / n.max(1) as f64,
+            mean: mean_std(null).0,
             q95: quantile(&sorted, 0.95),
-            p: (1 + exceed) as f64 / (n + 1) as f64,
+            p: p_value(null, observed),
         }
     }
 
@@ -32,20 +33,6 @@ impl StepNull {
             mean: value,
             q95: value,
             p: 1.0,
-        }
-    }
-}
-
-/// Linear-interpolation quantile of sorted values (numpy's default).
-pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
-    match sorted.len() {
-        0 => f64::NAN,
-        1 => sorted[0],
-        n => {
-            let pos = q * (n - 1) as f64;
-            let lo = pos.floor() as usize;
-            let hi = (lo + 1).min(n - 1);
-            sorted[lo] + (pos - lo as f64) * (sorted[hi] - sorted[lo])
         }
     }
 }

@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use crate::config::AnalysisConfig;
 use crate::error::{AnalysisError, Result};
 use crate::prepare::{classes, scale_units};
-use crate::results::{Bound, InformationPlane, PlaneCurve, Sampling};
-use crate::setup::{Estimators, binned_config, layer_binner, layer_symbols};
+use crate::results::{AppliedEstimator, Bound, InformationPlane, PlaneCurve, Sampling};
+use crate::setup::{Estimators, binned_applied, layer_binner, layer_symbols};
 
 /// One checkpoint's place on the plane.
 struct Point {
@@ -83,15 +83,14 @@ where
             steps[i], first.shape
         )));
     }
-    let curve =
-        |label: String, estimator: &str, bound, config: serde_json::Value, i: usize| PlaneCurve {
-            label,
-            estimator: estimator.into(),
-            bound,
-            config,
-            i_xt: points.iter().map(|p| p.values[i]).collect(),
-            i_ty: points.iter().map(|p| p.values[i + 1]).collect(),
-        };
+    let curve = |label: String, bound, config: AppliedEstimator, i: usize| PlaneCurve {
+        label,
+        estimator: config.method().into(),
+        bound,
+        config,
+        i_xt: points.iter().map(|p| p.values[i]).collect(),
+        i_ty: points.iter().map(|p| p.values[i + 1]).collect(),
+    };
     Ok(InformationPlane {
         sampling: Sampling::TrialsAtOneTimeStep,
         step: first.shape[1] - 1,
@@ -109,13 +108,12 @@ where
         curves: vec![
             curve(
                 format!("binned, {} bins/unit", config.plane_bins),
-                "binned",
                 Bound::Point,
-                binned_config(config.plane_bins, config),
+                binned_applied(config.plane_bins, config),
                 0,
             ),
-            curve("KT lower".into(), "kt", Bound::Lower, est.kt_config(), 2),
-            curve("KT upper".into(), "kt", Bound::Upper, est.kt_config(), 4),
+            curve("KT lower".into(), Bound::Lower, est.kt_applied(), 2),
+            curve("KT upper".into(), Bound::Upper, est.kt_applied(), 4),
         ],
     })
 }
@@ -133,7 +131,7 @@ fn point(rec: &Recording, config: &AnalysisConfig, est: &Estimators) -> Result<P
     };
     let h = rec.hidden.index_axis(Axis(1), t).to_owned();
     let scaled = scale_units(rec.hidden.view(), config.bin_range);
-    let binner = layer_binner(config.plane_bins)?;
+    let binner = layer_binner(config.plane_bins, config)?;
     let symbols = layer_symbols(&binner, scaled.index_axis(Axis(1), t))?;
     let kt_x = est.kt.mi_input_bounds(h.view(), None)?;
     let kt_y = est

@@ -4,11 +4,20 @@
 //!
 //! Time-resolved analyses use the trials at time step `t` as the samples of step `t`
 //! ([`Sampling::TrialsPerTimeStep`]).
+//!
+//! Every estimate records the estimator that made it as an [`AppliedEstimator`]: its
+//! [`EstimatorSpec`] (which [`EstimatorSpec::check`] turns back into the same estimator) and
+//! what the data were before the estimator saw them ([`Preprocessing`]).
 
+use infoscope_estimators::EstimatorSpec;
 use serde::{Deserialize, Serialize};
 
-/// Version of the `results.json` layout.
-pub const RESULTS_SCHEMA: u32 = 1;
+use crate::config::BinRange;
+
+/// Version of the `results.json` layout. 2: every curve's `config` is an
+/// [`AppliedEstimator`] (the estimator's specification and the preprocessing of its data);
+/// the analysis settings name the estimators by their own parameters.
+pub const RESULTS_SCHEMA: u32 = 2;
 
 /// Everything one run (or one `infoscope analyze`) produced.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,7 +30,9 @@ pub struct Results {
     pub experiment: String,
     /// Unit of every information value: always `"nats"`.
     pub unit: String,
-    /// The full configuration that produced these results (free-form JSON of the experiment).
+    /// The full configuration that produced these results: the [`crate::experiment::Experiment`]
+    /// for a run, an [`crate::AnalyzeConfig`] for analyses of recordings (see
+    /// [`Results::new`]).
     pub config: serde_json::Value,
     /// Every seed used, by name (training, recording, surrogates, ...).
     pub seeds: Vec<NamedSeed>,
@@ -163,17 +174,69 @@ pub enum Bound {
     Upper,
 }
 
+/// An estimator as an analysis applied it: the exact estimator and what its data were.
+///
+/// To recompute a value: prepare the arguments as [`AppliedEstimator::input`] says (the
+/// samples are those of the panel: the trials at the step), build the estimator with
+/// `spec.check()` and ask it the panel's quantity (I(X;Y) with X the prepared layer and Y the
+/// labels or the other prepared layer; I(input; X) for the `I(trial; T_t)` panel and the
+/// information plane's I(X; T)).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppliedEstimator {
+    /// The estimator applied, e.g. `{"method": "binned", "policy": {"kind":
+    /// "fixed_intervals", "lo": 0.0, "hi": 1.0, "n_bins": 2}, "correction": "none", "y_kind":
+    /// "labels"}`.
+    pub spec: EstimatorSpec,
+    /// What the data were before the estimator saw them.
+    pub input: Preprocessing,
+}
+
+impl AppliedEstimator {
+    /// The method's name (`"ksg"`).
+    #[must_use]
+    pub fn method(&self) -> &'static str {
+        self.spec.method()
+    }
+}
+
+/// How an analysis prepared an estimator's arguments from the recording. Serialised with a
+/// `kind` tag: `{"kind": "unit_scaled", "bin_range": "recording"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Preprocessing {
+    /// The layer with each unit scaled to `[0, 1]` by its minimum and maximum over
+    /// `bin_range` (`(h − min) / (max − min)`; a constant unit becomes 0), for a binning
+    /// policy of fixed intervals of `[0, 1]`. Y: integer class labels.
+    UnitScaled {
+        /// Over which samples each unit's range is taken.
+        bin_range: BinRange,
+    },
+    /// The layer as recorded: the centres of the noisy layer T = h + N(0, σ² I) (σ² the
+    /// specification's `noise_var`), one equally weighted Gaussian component per trial. Y:
+    /// integer class labels.
+    NoisyLayer,
+    /// The arguments projected on principal components: X always, Y too when it is a layer
+    /// (`None` when Y is the labels, as a column of floats).
+    Reduced {
+        /// The reduction of X.
+        x: Reduction,
+        /// The reduction of Y, when Y is a layer.
+        y: Option<Reduction>,
+    },
+}
+
 /// One estimator's values over time.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MiCurve {
     /// A label for legends, e.g. `"binned, 2 bins/unit"`.
     pub label: String,
-    /// The estimator: `"binned"`, `"kt"`, `"ksg"` or `"gaussian"`.
+    /// The estimator's method: `"binned"`, `"kt"`, `"ksg"` or `"gaussian"` (the `method` of
+    /// `config.spec`).
     pub estimator: String,
     /// Point estimate or which bound.
     pub bound: Bound,
-    /// The estimator's full configuration (bins, σ², k, the reduction, ...).
-    pub config: serde_json::Value,
+    /// The estimator and the preprocessing of its data.
+    pub config: AppliedEstimator,
     /// One value per time step (or per checkpoint), nats.
     pub values: Vec<f64>,
     /// The surrogate null, when computed.
@@ -247,6 +310,9 @@ pub struct KtSweep {
     pub chosen_as: String,
     /// The noise variances σ².
     pub noise_vars: Vec<f64>,
+    /// The estimator at each σ² (`noise_vars[i]` is `specs[i]`'s `noise_var`), applied to the
+    /// layer as recorded ([`Preprocessing::NoisyLayer`]).
+    pub specs: Vec<EstimatorSpec>,
     /// Lower bound on I(X; T) at each σ² (X the stimulus class), nats.
     pub stimulus_lower: Vec<f64>,
     /// Upper estimate of I(X; T) at each σ², nats.
@@ -260,10 +326,11 @@ pub struct KtSweep {
 /// Per-neuron MI with the stimulus over time (SPEC.md §3, item 3).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PerNeuronMi {
-    /// The estimator: `"binned"`.
+    /// The estimator's method: `"binned"`.
     pub estimator: String,
-    /// Its configuration.
-    pub config: serde_json::Value,
+    /// The estimator (asked I(h_i(t); X) for every neuron i) and the preprocessing of its
+    /// data.
+    pub config: AppliedEstimator,
     /// `mi[i][t]` = I(h_i(t); X), nats.
     pub mi: Vec<Vec<f64>>,
     /// Each neuron's peak time step (argmax over t; the first on ties).
@@ -326,7 +393,9 @@ pub struct InformationPlane {
     pub description: String,
     /// The training steps of the checkpoints.
     pub checkpoints: Vec<usize>,
-    /// Task performance of each checkpoint on the analysed batch.
+    /// Task performance of each checkpoint on the analysed batch (NaN where the recording
+    /// does not say it, written as `null`).
+    #[serde(deserialize_with = "nan_for_null")]
     pub performance: Vec<f64>,
     /// One trajectory per estimator.
     pub curves: Vec<PlaneCurve>,
@@ -337,12 +406,13 @@ pub struct InformationPlane {
 pub struct PlaneCurve {
     /// Legend label.
     pub label: String,
-    /// The estimator.
+    /// The estimator's method.
     pub estimator: String,
     /// Point estimate or which bound.
     pub bound: Bound,
-    /// Its configuration.
-    pub config: serde_json::Value,
+    /// The estimator (asked I(input; T) for `i_xt` and I(T; Y) for `i_ty`) and the
+    /// preprocessing of its data.
+    pub config: AppliedEstimator,
     /// I(X; T) per checkpoint, nats.
     pub i_xt: Vec<f64>,
     /// I(T; Y) per checkpoint, nats.
@@ -381,4 +451,10 @@ pub struct LayerSnr {
     pub weight_norm: Vec<f64>,
     /// The first logged step from which the SNR stays below 1 (the diffusion phase), if any.
     pub diffusion_from: Option<usize>,
+}
+
+/// Floats where `null` (how JSON writes NaN) reads back as NaN.
+fn nan_for_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<f64>, D::Error> {
+    let values = Vec::<Option<f64>>::deserialize(d)?;
+    Ok(values.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }

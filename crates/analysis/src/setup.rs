@@ -1,59 +1,63 @@
-//! The estimators of the analyses, configured once from an [`AnalysisConfig`], and the small
-//! computations they share (binned layer symbols, plug-in MI of symbol columns).
+//! The estimators of the analyses, configured once from an [`AnalysisConfig`]'s estimator
+//! tables, the [`AppliedEstimator`] each curve records, and the small computations they share
+//! (binned layer symbols, plug-in MI of symbol columns).
 
+use infoscope_estimators::EstimatorSpec;
 use infoscope_estimators::discrete::symbols::{SymbolIds, ids_of_rows};
-use infoscope_estimators::discrete::{BinPolicy, Binned, PlugIn};
+use infoscope_estimators::discrete::{Binned, PlugIn};
 use infoscope_estimators::gaussian::Gaussian;
 use infoscope_estimators::knn::Ksg;
 use infoscope_estimators::kt::KolchinskyTracey;
 use ndarray::{Array2, ArrayView2};
-use serde_json::json;
 
 use crate::config::AnalysisConfig;
 use crate::error::Result;
-use crate::results::Reduction;
+use crate::results::{AppliedEstimator, Preprocessing, Reduction};
 
-/// The configured estimators.
+/// The configured estimators, checked from the settings' tables.
 pub(crate) struct Estimators {
     pub kt: KolchinskyTracey,
     pub ksg: Ksg,
     pub gaussian: Gaussian,
+    /// Plug-in entropies and MI of the binned layers' symbols, with the binned table's
+    /// correction: the same values as the binning estimator of the layer.
     pub plugin: PlugIn,
 }
 
 impl Estimators {
     pub fn new(config: &AnalysisConfig) -> Result<Self> {
         Ok(Self {
-            kt: KolchinskyTracey::new(config.kt_noise_var)?,
-            ksg: Ksg::params().k(config.ksg_k).normalize(true).check()?,
-            gaussian: Gaussian::params().check()?,
-            plugin: PlugIn::params().check()?,
+            kt: config.kt.check()?,
+            ksg: config.ksg.check()?,
+            gaussian: config.gaussian.clone().check()?,
+            plugin: PlugIn::params()
+                .correction(config.binned.correction)
+                .check()?,
         })
     }
 
-    /// The KSG configuration with the reduction it runs on.
-    pub fn ksg_config(&self, reduction: &Reduction) -> serde_json::Value {
-        json!({ "ksg": self.ksg.config(), "reduction": reduction })
+    /// KSG on PCA-reduced X (and Y, when it is a layer).
+    pub fn ksg_applied(&self, x: &Reduction, y: Option<&Reduction>) -> AppliedEstimator {
+        AppliedEstimator {
+            spec: EstimatorSpec::Ksg(self.ksg.config()),
+            input: reduced(x, y),
+        }
     }
 
-    /// The Gaussian configuration with the reduction it runs on.
-    pub fn gaussian_config(&self, reduction: &Reduction) -> serde_json::Value {
-        json!({ "gaussian": self.gaussian.config(), "reduction": reduction })
+    /// The Gaussian estimator on PCA-reduced X (and Y, when it is a layer).
+    pub fn gaussian_applied(&self, x: &Reduction, y: Option<&Reduction>) -> AppliedEstimator {
+        AppliedEstimator {
+            spec: EstimatorSpec::Gaussian(self.gaussian.config().clone()),
+            input: reduced(x, y),
+        }
     }
 
-    /// The KSG configuration of a two-sided estimate, each side with its reduction.
-    pub fn ksg_config_pair(&self, a: &Reduction, b: &Reduction) -> serde_json::Value {
-        json!({ "ksg": self.ksg.config(), "reductions": [a, b] })
-    }
-
-    /// The Gaussian configuration of a two-sided estimate, each side with its reduction.
-    pub fn gaussian_config_pair(&self, a: &Reduction, b: &Reduction) -> serde_json::Value {
-        json!({ "gaussian": self.gaussian.config(), "reductions": [a, b] })
-    }
-
-    /// The KT configuration.
-    pub fn kt_config(&self) -> serde_json::Value {
-        json!({ "kt": self.kt.config(), "noise": "T = h + N(0, σ² I), one mixture component per trial" })
+    /// Kolchinsky–Tracey on the layer as recorded.
+    pub fn kt_applied(&self) -> AppliedEstimator {
+        AppliedEstimator {
+            spec: EstimatorSpec::Kt(self.kt.config()),
+            input: Preprocessing::NoisyLayer,
+        }
     }
 
     /// I(a; b) in nats of two integer-symbol columns, by the plug-in estimator.
@@ -69,25 +73,27 @@ impl Estimators {
     }
 }
 
-/// A binned-layer estimator: `n_bins` equal intervals of each unit's scaled range `[0, 1]`.
-pub(crate) fn layer_binner(n_bins: usize) -> Result<Binned> {
-    Ok(Binned::params()
-        .policy(BinPolicy::FixedIntervals {
-            lo: 0.0,
-            hi: 1.0,
-            n_bins,
-        })
-        .check()?)
+fn reduced(x: &Reduction, y: Option<&Reduction>) -> Preprocessing {
+    Preprocessing::Reduced {
+        x: x.clone(),
+        y: y.cloned(),
+    }
 }
 
-/// The configuration of a binned estimate.
-pub(crate) fn binned_config(n_bins: usize, config: &AnalysisConfig) -> serde_json::Value {
-    json!({
-        "n_bins": n_bins,
-        "bin_range": config.bin_range,
-        "policy": "n_bins equal intervals between each unit's minimum and maximum",
-        "correction": "none (plug-in)",
-    })
+/// A binned-layer estimator: `n_bins` equal intervals of each unit's scaled range `[0, 1]`,
+/// with the binned table's correction.
+pub(crate) fn layer_binner(n_bins: usize, config: &AnalysisConfig) -> Result<Binned> {
+    Ok(config.binned.params(n_bins).check()?)
+}
+
+/// The binning estimator of `n_bins` per unit as applied: to each unit scaled by its range.
+pub(crate) fn binned_applied(n_bins: usize, config: &AnalysisConfig) -> AppliedEstimator {
+    AppliedEstimator {
+        spec: EstimatorSpec::Binned(config.binned.params(n_bins)),
+        input: Preprocessing::UnitScaled {
+            bin_range: config.bin_range,
+        },
+    }
 }
 
 /// The whole layer `scaled` (trials × units, scaled to `[0, 1]`) as one symbol per trial.

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use crate::config::AnalysisConfig;
 use crate::error::Result;
 use crate::prepare::{Prepared, at_step};
-use crate::results::{Bound, MiCurve, MiPanel, SuccessiveStateMi};
+use crate::results::{AppliedEstimator, Bound, MiCurve, MiPanel, SuccessiveStateMi};
 use crate::setup::Estimators;
 
 /// The successive-state analysis of a prepared recording.
@@ -28,15 +28,14 @@ pub(crate) fn successive_mi(
             ))
         })
         .collect::<Result<_>>()?;
-    let curve =
-        |label: String, estimator: &str, config: serde_json::Value, values: Vec<f64>| MiCurve {
-            label,
-            estimator: estimator.into(),
-            bound: Bound::Point,
-            config,
-            values,
-            null: None,
-        };
+    let curve = |label: String, config: AppliedEstimator, values: Vec<f64>| MiCurve {
+        label,
+        estimator: config.method().into(),
+        bound: Bound::Point,
+        config,
+        values,
+        null: None,
+    };
     Ok(SuccessiveStateMi {
         reduction: red.clone(),
         panel: MiPanel {
@@ -49,14 +48,12 @@ pub(crate) fn successive_mi(
             curves: vec![
                 curve(
                     format!("Gaussian on {} PCs", red.dims),
-                    "gaussian",
-                    est.gaussian_config(red),
+                    est.gaussian_applied(red, Some(red)),
                     pairs.iter().map(|v| v.0).collect(),
                 ),
                 curve(
-                    format!("KSG k={} on {} PCs", config.ksg_k, red.dims),
-                    "ksg",
-                    est.ksg_config(red),
+                    format!("KSG k={} on {} PCs", config.ksg.k, red.dims),
+                    est.ksg_applied(red, Some(red)),
                     pairs.iter().map(|v| v.1).collect(),
                 ),
             ],

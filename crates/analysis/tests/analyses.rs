@@ -2,6 +2,8 @@
 //! tuned to the stimulus angle from a known onset, noise units, Go-encoded targets.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod rebuild;
+
 use infoscope_analysis::nets::record::{Recording, RecordingMeta};
 use infoscope_analysis::nets::tasks::TrialEpochs;
 use infoscope_analysis::nets::tasks::encoding::bump;

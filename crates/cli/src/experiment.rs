@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use infoscope_analysis::experiment::{Experiment, Progress, run_experiment};
 use infoscope_analysis::nets::record::Recording;
 use infoscope_analysis::{
-    AnalysisConfig, Bound, NetworkAnalysis, RESULTS_SCHEMA, Results, analyze_recording,
+    AnalysisConfig, AnalyzeConfig, Bound, NetworkAnalysis, Results, Source, analyze_recording,
 };
 use infoscope_estimators::Unit;
 use infoscope_report::{ReportOptions, write_report};
@@ -196,21 +196,11 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<()> {
         args.recording.with_file_name(format!("{stem}-analysis"))
     });
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let results = Results {
-        schema_version: RESULTS_SCHEMA,
-        infoscope_version: env!("CARGO_PKG_VERSION").into(),
-        experiment: "analyze".into(),
-        unit: "nats".into(),
-        config: serde_json::json!({
-            "recording": args.recording.display().to_string(),
-            "analysis": config,
-        }),
-        seeds: vec![infoscope_analysis::NamedSeed {
-            name: "analysis permutations".into(),
-            seed: config.seed,
-        }],
-        networks: vec![analysis],
+    let source = AnalyzeConfig {
+        recording: Some(args.recording.display().to_string()),
+        analysis: config,
     };
+    let results = Results::new(Source::Analyze(&source), vec![analysis]);
     infoscope_io::write_json(&out.join("results.json"), &results)?;
     let title = format!("infoscope: analysis of {}", args.recording.display());
     report_and_summary(

@@ -338,6 +338,58 @@ fn analyze_a_recording_written_by_numpy() {
     assert!(out.join("report.html").exists());
 }
 
+/// `infoscope analyze` writes Results that read back as typed Results (schema 2): made by the
+/// analysis crate's one builder, with the configuration `{"recording": <path>, "analysis":
+/// {...}}` (the shape Python's `as_results` writes too), and every curve's stored
+/// specification checks into an estimator of its method (issue 14).
+#[test]
+fn analyze_results_read_back_with_their_estimators() {
+    use infoscope_analysis::{AnalysisConfig, AnalyzeConfig, RESULTS_SCHEMA, Results, Source};
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("ext");
+    let rec = data("external_recording.npz");
+    ok(&["analyze", s(&rec), "--permutations", "9", "--out", s(&out)]);
+    let text = std::fs::read(out.join("results.json")).unwrap();
+    let r: Results = serde_json::from_slice(&text).unwrap();
+    assert_eq!(r.schema_version, RESULTS_SCHEMA);
+    assert_eq!(r.experiment, "analyze");
+    let config: AnalyzeConfig = serde_json::from_value(r.config.clone()).unwrap();
+    assert_eq!(config.recording.as_deref(), Some(s(&rec)));
+    let expected = AnalysisConfig {
+        permutations: 9,
+        ..AnalysisConfig::default()
+    };
+    assert_eq!(config.analysis, expected);
+    assert_eq!(
+        r,
+        Results::new(Source::Analyze(&config), r.networks.clone())
+    );
+    let net = &r.networks[0];
+    let layer = &net.layer;
+    let panels = [
+        &layer.stimulus,
+        &layer.target,
+        &layer.trial,
+        &layer.input_hidden,
+        &layer.hidden_output,
+        &net.successive.panel,
+    ];
+    let mut methods = Vec::new();
+    for curve in panels.iter().flat_map(|p| &p.curves) {
+        let estimator = curve.config.spec.check().unwrap();
+        assert_eq!(estimator.name(), curve.estimator, "{}", curve.label);
+        methods.push(curve.estimator.clone());
+    }
+    for method in ["binned", "kt", "ksg", "gaussian"] {
+        assert!(
+            methods.iter().any(|m| m == method),
+            "{method} in {methods:?}"
+        );
+    }
+    assert_eq!(net.neurons.config.spec.check().unwrap().name(), "binned");
+}
+
 #[test]
 fn analyze_refuses_bad_input_with_one_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use infoscope_analysis::experiment::{Experiment, Progress, run_experiment};
-use infoscope_analysis::{AnalysisConfig, Results, gradient_snr, information_plane};
+use infoscope_analysis::{
+    AnalysisConfig, AnalyzeConfig, Results, Source, gradient_snr, information_plane,
+};
 use infoscope_estimators::Unit;
 use infoscope_nets::record::Recording;
 use infoscope_nets::train::LogEntry;
@@ -158,10 +160,16 @@ pub(crate) fn run_experiment_in(
 }
 
 /// Results (JSON) of network analyses (each NetworkAnalysis JSON), as `infoscope analyze`
-/// writes them: schema, version, unit, the configuration and the permutation seed.
+/// writes them: schema, version, unit, the configuration (`{"recording": ..., "analysis":
+/// ...}`, the recording's path when given) and the permutation seed.
 #[pyfunction]
-pub(crate) fn results_of(networks: Vec<String>, config: &str) -> Result<String> {
-    let c = self::config(config)?;
+#[pyo3(signature = (networks, config, recording=None))]
+pub(crate) fn results_of(
+    networks: Vec<String>,
+    config: &str,
+    recording: Option<String>,
+) -> Result<String> {
+    let analysis = self::config(config)?;
     let networks = networks
         .iter()
         .map(|n| {
@@ -169,19 +177,11 @@ pub(crate) fn results_of(networks: Vec<String>, config: &str) -> Result<String> 
                 .map_err(|e| param("networks", format!("not a network analysis: {e}")))
         })
         .collect::<Result<Vec<infoscope_analysis::NetworkAnalysis>>>()?;
-    let results = Results {
-        schema_version: infoscope_analysis::RESULTS_SCHEMA,
-        infoscope_version: env!("CARGO_PKG_VERSION").into(),
-        experiment: "analyze".into(),
-        unit: "nats".into(),
-        config: serde_json::json!({ "analysis": c }),
-        seeds: vec![infoscope_analysis::NamedSeed {
-            name: "analysis permutations".into(),
-            seed: c.seed,
-        }],
-        networks,
+    let source = AnalyzeConfig {
+        recording,
+        analysis,
     };
-    to_text(&results)
+    to_text(&Results::new(Source::Analyze(&source), networks))
 }
 
 /// Write `report.html` and `figures/` for Results (JSON) into `out`; returns the HTML path.

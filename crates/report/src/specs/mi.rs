@@ -38,7 +38,8 @@ pub(super) fn mi_chart(
             next += 1;
             next - 1
         } else {
-            let key = (curve.estimator.clone(), curve.config.to_string());
+            let config = serde_json::to_string(&curve.config).unwrap_or_default();
+            let key = (curve.estimator.clone(), config);
             *colour_of.entry(key).or_insert_with(|| {
                 next += 1;
                 next - 1
