@@ -4,7 +4,7 @@
 //! Kolchinsky–Tracey bounds, KSG and Gaussian on PCA-reduced layers; label-permutation nulls
 //! for the stimulus and target estimates; a σ² sweep of the KT bounds.
 
-use infoscope_estimators::kt::{KtParams, noise_sweep};
+use infoscope_estimators::kt::noise_sweep;
 use infoscope_estimators::significance::{Surrogate, surrogate_orders, surrogate_test};
 use infoscope_estimators::{EstimatorSpec, MutualInformation};
 use ndarray::{ArrayView1, ArrayView2, Axis};
@@ -349,10 +349,7 @@ fn sweep(p: &Prepared<'_>, config: &AnalysisConfig, stimulus: &MiPanel) -> Resul
     let (mut stimulus_lower, mut stimulus_upper) = (Vec::new(), Vec::new());
     let mut specs = Vec::with_capacity(config.kt_sweep.len());
     for &noise_var in &config.kt_sweep {
-        let params = KtParams {
-            noise_var,
-            ..config.kt
-        };
+        let params = config.kt.noise_var(noise_var);
         let b = params.check()?.mi_label_bounds(h.view(), y, None)?;
         stimulus_lower.push(b.lower.nats());
         stimulus_upper.push(b.upper.nats());

@@ -179,11 +179,10 @@ impl AnalysisConfig {
             "needs at least one noise variance"
         );
         for &noise_var in &self.kt_sweep {
-            let sweep = KtParams {
-                noise_var,
-                ..self.kt
-            };
-            sweep.check().map_err(|e| invalid("kt_sweep", e))?;
+            self.kt
+                .noise_var(noise_var)
+                .check()
+                .map_err(|e| invalid("kt_sweep", e))?;
         }
         table("ksg", self.ksg.check())?;
         table("gaussian", self.gaussian.clone().check())?;

@@ -242,7 +242,7 @@ impl MutualInformation for Binned {
 
     /// Bins `x` (and `y`, or reads its labels) once; each reordering only permutes Y's
     /// symbols and recounts the joint (binning is per value, so it commutes with reordering
-    /// rows).
+    /// rows). The result equals the estimate on the reordered data bit for bit.
     fn prepare_reordering<'a>(
         &'a self,
         x: ArrayView2<'a, f64>,
@@ -269,10 +269,10 @@ struct ReorderedSymbols<'a> {
 impl ReorderedMi for ReorderedSymbols<'_> {
     fn mi_reordered(&self, order: &[usize]) -> Result<f64> {
         check_same_rows("y", self.y.len(), "order", order.len())?;
-        let y = SymbolIds {
-            ids: order.iter().map(|&o| self.y.ids[o]).collect(),
-            n_symbols: self.y.n_symbols,
-        };
+        // Renumbered by first appearance in the reordered rows, as an estimate on the
+        // reordered data numbers them: the plug-in sums then run in the same order, and the
+        // surrogate equals that estimate to the last bit.
+        let y = ids_of_column(order.iter().map(|&o| i64::from(self.y.ids[o])));
         let vars = Vars {
             named: vec![("x", &self.x), ("y", &y)],
         };

@@ -27,7 +27,7 @@ use crate::error::{Result, ensure_param};
 pub struct GaussianParams {
     /// Ridge $\lambda \ge 0$ added to the diagonal: every log-determinant is taken of
     /// $\Sigma + \lambda I$, in the data's units squared.
-    pub(crate) ridge: f64,
+    pub ridge: f64,
 }
 
 impl Default for GaussianParams {

@@ -85,13 +85,56 @@ impl Default for KsgParams {
     }
 }
 
+/// The consuming setters of the neighbour-search settings KSG and Kozachenko–Leonenko share
+/// (`k`, `theiler`, `normalize`, `noise`, `seed`, `search`), for both parameter types.
+macro_rules! neighbour_setters {
+    () => {
+        /// Set the number of neighbours.
+        #[must_use]
+        pub fn k(mut self, k: usize) -> Self {
+            self.k = k;
+            self
+        }
+
+        /// Set the Theiler window.
+        #[must_use]
+        pub fn theiler(mut self, w: usize) -> Self {
+            self.theiler = w;
+            self
+        }
+
+        /// z-score every column before the search.
+        #[must_use]
+        pub fn normalize(mut self, normalize: bool) -> Self {
+            self.normalize = normalize;
+            self
+        }
+
+        /// Add noise before the search (off by default).
+        #[must_use]
+        pub fn noise(mut self, noise: Noise) -> Self {
+            self.noise = noise;
+            self
+        }
+
+        /// Seed of the noise stream.
+        #[must_use]
+        pub fn seed(mut self, seed: u64) -> Self {
+            self.seed = seed;
+            self
+        }
+
+        /// Force a neighbour-search backend.
+        #[must_use]
+        pub fn search(mut self, search: SearchMethod) -> Self {
+            self.search = search;
+            self
+        }
+    };
+}
+
 impl KsgParams {
-    /// Set the number of neighbours.
-    #[must_use]
-    pub fn k(mut self, k: usize) -> Self {
-        self.k = k;
-        self
-    }
+    neighbour_setters!();
 
     /// Choose algorithm 1 or 2.
     #[must_use]
@@ -100,45 +143,10 @@ impl KsgParams {
         self
     }
 
-    /// Set the Theiler window.
-    #[must_use]
-    pub fn theiler(mut self, w: usize) -> Self {
-        self.theiler = w;
-        self
-    }
-
-    /// z-score every column before the search.
-    #[must_use]
-    pub fn normalize(mut self, normalize: bool) -> Self {
-        self.normalize = normalize;
-        self
-    }
-
-    /// Add noise before the search (off by default).
-    #[must_use]
-    pub fn noise(mut self, noise: Noise) -> Self {
-        self.noise = noise;
-        self
-    }
-
-    /// Seed of the noise stream.
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
     /// JIDT's defaults: z-scoring and Gaussian noise of standard deviation 1e-8.
     #[must_use]
     pub fn jidt_compatible(self) -> Self {
         self.normalize(true).noise(Noise::Gaussian { std: 1e-8 })
-    }
-
-    /// Force a neighbour-search backend.
-    #[must_use]
-    pub fn search(mut self, search: SearchMethod) -> Self {
-        self.search = search;
-        self
     }
 
     /// Validate the parameters.
@@ -236,47 +244,7 @@ impl Default for KozachenkoLeonenkoParams {
 }
 
 impl KozachenkoLeonenkoParams {
-    /// Set the number of neighbours.
-    #[must_use]
-    pub fn k(mut self, k: usize) -> Self {
-        self.k = k;
-        self
-    }
-
-    /// Set the Theiler window.
-    #[must_use]
-    pub fn theiler(mut self, w: usize) -> Self {
-        self.theiler = w;
-        self
-    }
-
-    /// z-score every column before the search.
-    #[must_use]
-    pub fn normalize(mut self, normalize: bool) -> Self {
-        self.normalize = normalize;
-        self
-    }
-
-    /// Add noise before the search (off by default).
-    #[must_use]
-    pub fn noise(mut self, noise: Noise) -> Self {
-        self.noise = noise;
-        self
-    }
-
-    /// Seed of the noise stream.
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// Force a neighbour-search backend.
-    #[must_use]
-    pub fn search(mut self, search: SearchMethod) -> Self {
-        self.search = search;
-        self
-    }
+    neighbour_setters!();
 
     /// Validate the parameters.
     ///

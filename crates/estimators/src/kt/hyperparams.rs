@@ -37,6 +37,13 @@ fn default_tile() -> usize {
 }
 
 impl KtParams {
+    /// Set the noise variance σ².
+    #[must_use]
+    pub fn noise_var(mut self, noise_var: f64) -> Self {
+        self.noise_var = noise_var;
+        self
+    }
+
     /// Set the tile size.
     #[must_use]
     pub fn tile(mut self, tile: usize) -> Self {
