@@ -164,8 +164,7 @@ fn quantity(args: &EstimateArgs, estimator: &Estimator, data: &Data<'_>) -> Resu
         let has: Vec<String> = estimator
             .quantities()
             .iter()
-            .filter(|q| asked_by(**q) != asked_by(Quantity::JointEntropy))
-            .map(|q| format!("{} (give {})", q.symbol(), asked_by(*q)))
+            .filter_map(|q| asked_by(*q).map(|by| format!("{} (give {by})", q.symbol())))
             .collect();
         let note = match estimator.quantity_note() {
             "" => String::new(),
@@ -175,7 +174,7 @@ fn quantity(args: &EstimateArgs, estimator: &Estimator, data: &Data<'_>) -> Resu
             "--method {} does not estimate the {} ({}); it estimates {}{note}",
             estimator.name(),
             q.describe(),
-            asked_by(q),
+            asked_by(q).unwrap_or_default(),
             has.join(", ")
         );
     }
@@ -204,9 +203,8 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     }
     let q = quantity(args, &estimator, &data)?;
     let seed = args.seed.unwrap_or(0);
-    let test_needs = "--permutations tests I(X;Y): give --x and --y (or --labels), without --z";
     if args.permutations > 0 && q != Quantity::MutualInformation {
-        bail!("{test_needs}");
+        bail!("--permutations tests I(X;Y): give --x and --y (or --labels), without --z");
     }
     let outcome = estimator
         .estimate(q, &data)
@@ -223,7 +221,10 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
         let ci = estimator
             .bootstrap_ci(q, &data, args.bootstrap, args.ci_level, seed)
             .map_err(|e| phrase(e, method))
-            .with_context(|| format!("--bootstrap of {} ({})", q.symbol(), asked_by(q)))?;
+            .with_context(|| {
+                let by = asked_by(q).unwrap_or_default();
+                format!("--bootstrap of {} ({by})", q.symbol())
+            })?;
         Some(ci.map(|ci| IntervalOutput::new(&ci, unit)))
     } else {
         None

@@ -228,14 +228,15 @@ fn phrase_setting(err: EstimatorError, method: &str) -> anyhow::Error {
     UsageError(phrased.to_string()).into()
 }
 
-/// The arguments that ask for `quantity`, for messages.
-pub fn asked_by(quantity: Quantity) -> &'static str {
+/// The arguments that ask for `quantity`, for messages (`None`: `estimate` does not ask for
+/// it; the library and Python do).
+pub fn asked_by(quantity: Quantity) -> Option<&'static str> {
     match quantity {
-        Quantity::Entropy => "--x only, or --entropy",
-        Quantity::InputInformation => "--x only",
-        Quantity::MutualInformation => "--x and --y (or --labels)",
-        Quantity::ConditionalMutualInformation => "--x, --y and --z",
-        _ => "the library or Python",
+        Quantity::Entropy => Some("--x only, or --entropy"),
+        Quantity::InputInformation => Some("--x only"),
+        Quantity::MutualInformation => Some("--x and --y (or --labels)"),
+        Quantity::ConditionalMutualInformation => Some("--x, --y and --z"),
+        _ => None,
     }
 }
 
