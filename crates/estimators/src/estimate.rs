@@ -203,20 +203,6 @@ impl<T> Outcome<T> {
         }
     }
 
-    /// Apply a fallible `f` to the point, or to each bound.
-    ///
-    /// # Errors
-    /// The first error of `f`.
-    pub fn try_map<U, E>(self, mut f: impl FnMut(T) -> Result<U, E>) -> Result<Outcome<U>, E> {
-        Ok(match self {
-            Outcome::Point(p) => Outcome::Point(f(p)?),
-            Outcome::Bounds(b) => Outcome::Bounds(Bounds {
-                lower: f(b.lower)?,
-                upper: f(b.upper)?,
-            }),
-        })
-    }
-
     /// The point estimate, or `None` for bounds.
     #[must_use]
     pub fn point(self) -> Option<T> {

@@ -65,12 +65,6 @@ impl<'a> Variable<'a> {
         self.value_type == ValueType::Integer
     }
 
-    /// The value type.
-    #[must_use]
-    pub fn value_type(&self) -> ValueType {
-        self.value_type
-    }
-
     /// The values as integer symbols, checked: every value finite and integral.
     ///
     /// # Errors

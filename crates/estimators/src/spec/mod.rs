@@ -13,8 +13,8 @@
 //!   method with its parameters. Compact forms are accepted everywhere: a binning policy as
 //!   `"unit-minmax:10"` or a bin count, KSG noise as its standard deviation.
 //! - **Asking a question.** [`Estimator`] (built by [`EstimatorSpec::check`]) answers the
-//!   [`Quantity`]s its method has (entropy, mutual information, conditional MI, I(input; X), …)
-//!   for a [`Data`] of [`Variable`]s, and returns an [`Outcome`]: a point estimate or lower and
+//!   [`Quantity`](crate::Quantity)s its method has (entropy, mutual information, conditional MI, I(input; X), …)
+//!   for a [`Data`] of [`Variable`]s, and returns an [`Outcome`](crate::Outcome): a point estimate or lower and
 //!   upper bounds. A variable remembers whether its values were integers where they came from,
 //!   so a binned estimator with `y_kind = "auto"` reads integer labels as labels. The same object
 //!   gives surrogate tests, bootstrap intervals, local values and the batch forms.
@@ -44,7 +44,7 @@
 //!    deny_unknown_fields)]`, consuming setters, `check()`) and the checked `Foo`.
 //! 2. Implement [`Params`] for `FooParams` (its method name, its field names, a template
 //!    value, and `build`, which checks it into a boxed [`Method`]).
-//! 3. Implement [`Method`] for `Foo`: its [`EstimatorSpec`], the [`Quantity`]s it answers and
+//! 3. Implement [`Method`] for `Foo`: its [`EstimatorSpec`], the [`Quantity`](crate::Quantity)s it answers and
 //!    [`Method::estimate`]. Surrogate tests, bootstrap intervals and unsupported questions have
 //!    default implementations; override the surrogate test where work can be reused across
 //!    reorderings of Y.
@@ -69,13 +69,12 @@ pub use estimator::Estimator;
 pub use fields::{Params, refused_field};
 pub use method::Method;
 
+use crate::Estimate;
 use crate::discrete::{BinnedParams, PlugInParams};
 use crate::error::{EstimatorError, Result};
 use crate::gaussian::GaussianParams;
 use crate::knn::{KozachenkoLeonenkoParams, KsgParams};
 use crate::kt::KtParams;
-#[allow(unused_imports)] // named in the module documentation
-use crate::{Estimate, Outcome, Quantity};
 
 /// A method's name and parameters, as listed by [`EstimatorSpec::METHODS`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
