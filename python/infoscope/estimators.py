@@ -471,7 +471,10 @@ class Ksg(_PointMi):
     that many rows (time series); ``normalize`` z-scores each column; ``noise`` adds seeded
     Gaussian jitter of that standard deviation (``None``: off; JIDT uses ``normalize=True,
     noise=1e-8``); ``search`` picks the neighbour backend (results are identical).
-    Exact duplicates use the Gao et al. (2017) rule and are reported in the diagnostics.
+    ``ties``: ``"jitter"`` (default) gives every non-constant column with repeated values
+    seeded jitter of 1e-10 of its standard deviation (the MI is unchanged, and KSG stays near
+    the MI of the tied values); ``"gao"`` keeps the ties and uses the Gao et al. (2017)
+    zero-distance rule. Jittered columns and exact duplicates are reported in the diagnostics.
     """
 
     _method = "ksg"
@@ -485,6 +488,7 @@ class Ksg(_PointMi):
         noise: Union[None, float, Dict[str, Any]] = None,
         seed: int = 0,
         search: str = "auto",
+        ties: str = "jitter",
     ) -> None:
         super().__init__(
             k=k,
@@ -494,6 +498,7 @@ class Ksg(_PointMi):
             noise=noise,
             seed=seed,
             search=search,
+            ties=ties,
         )
 
     @classmethod

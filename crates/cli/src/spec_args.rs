@@ -70,6 +70,10 @@ pub struct SpecArgs {
     /// ksg, kl: neighbour-search backend (results are identical): auto, kd_tree, brute_force.
     #[arg(long, value_name = "BACKEND")]
     pub search: Option<String>,
+    /// ksg: tied values: jitter (default: seeded jitter of 1e-10 × the spread of each column
+    /// with repeated values) or gao (keep them; the Gao et al. 2017 zero-distance rule).
+    #[arg(long, value_name = "RULE")]
+    pub ties: Option<String>,
     /// kt: the noise variance σ² of T = X + N(0, σ²I), in squared units of X (required: no
     /// default).
     #[arg(long, value_name = "V", allow_negative_numbers = true)]
@@ -103,6 +107,7 @@ impl SpecArgs {
             ("theiler", &self.theiler),
             ("noise", &self.noise),
             ("search", &self.search),
+            ("ties", &self.ties),
             ("noise_var", &self.noise_var),
             ("tile", &self.tile),
         ];

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::SearchMethod;
-use super::prepare::Noise;
+use super::prepare::{Noise, Ties};
 use crate::error::{EstimatorError, Result, ensure_param};
 
 /// Which KSG estimator (Kraskov, Stögbauer & Grassberger 2004, eqs. 8 and 9). Serialised as
@@ -47,7 +47,9 @@ impl TryFrom<u8> for KsgAlgorithm {
 
 /// Unchecked parameters of [`Ksg`]. Defaults: `k = 3` (NPEET's and scikit-learn's default,
 /// SPEC.md §1.3), algorithm 1, Theiler window 0 (each point excludes only itself),
-/// `normalize = false`, `noise = None`, `seed = 0` (used only with noise), `search = Auto`.
+/// `normalize = false`, `noise = None`, `seed = 0` (seeds the noise and the tie jitter),
+/// `search = Auto`, `ties = jitter` (tied columns get seeded jitter of 1e-10 of their spread;
+/// [`Ties`]).
 /// [`KsgParams::jidt_compatible`] sets JIDT's defaults: z-scoring and Gaussian noise of
 /// standard deviation 1e-8 (JIDT's `NOISE_LEVEL_TO_ADD`, after MILCA).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,6 +71,8 @@ pub struct KsgParams {
     pub seed: u64,
     /// The neighbour-search backend (results are identical for all).
     pub search: SearchMethod,
+    /// How tied values are treated ([`Ties`]; default: seeded jitter of the tied columns).
+    pub ties: Ties,
 }
 
 impl Default for KsgParams {
@@ -81,6 +85,7 @@ impl Default for KsgParams {
             noise: Noise::None,
             seed: 0,
             search: SearchMethod::Auto,
+            ties: Ties::Jitter,
         }
     }
 }
@@ -143,6 +148,13 @@ impl KsgParams {
         self
     }
 
+    /// How tied values are treated ([`Ties`]).
+    #[must_use]
+    pub fn ties(mut self, ties: Ties) -> Self {
+        self.ties = ties;
+        self
+    }
+
     /// JIDT's defaults: z-scoring and Gaussian noise of standard deviation 1e-8.
     #[must_use]
     pub fn jidt_compatible(self) -> Self {
@@ -174,20 +186,34 @@ impl KsgParams {
 ///   distances among the $k$ nearest neighbours (ties in the joint distance broken by the
 ///   lower sample index), $n_x(i) = \#\{j : \lVert x_i - x_j \rVert_\infty \le
 ///   \varepsilon_x(i)\}$, and $\hat I = \psi(k) - 1/k + \psi(N) - \langle \psi(n_x) +
-///   \psi(n_y) \rangle$.
+///   \psi(n_y) \rangle$. The $-1/k$ assumes both marginal extents are set by neighbours at a
+///   positive distance; a sample whose $\varepsilon_x(i)$ or $\varepsilon_y(i)$ is zero (a
+///   constant or discrete marginal) would be off by about $-1/k$ (I(X; constant) = −0.31 at
+///   k = 3), so it takes algorithm 1's local value instead (same $\varepsilon_i$), with a
+///   warning and the diagnostic `zero_extent_fraction`.
 /// - **Conditional** (algorithm 1 only; the space is $(x, y, z)$):
 ///   $\hat I(X;Y|Z) = \psi(k) - \langle \psi(n_{xz}+1) + \psi(n_{yz}+1) - \psi(n_z+1) \rangle$.
 ///
-/// Counting is exact (no epsilon shrink, no added noise unless asked for).
+/// **Theiler window.** With a window $w$, sample $i$ has only $M_i = N - 1 - \#\{j \ne i :
+/// |i - j| \le w\}$ candidate neighbours, so the $\psi(N)$ of the formulas (the joint and
+/// marginal probability masses are estimated among the candidates) is $\psi(M_i + 1)$ per sample.
+/// Keeping $\psi(N)$ biased independent series upward by about $\ln(N / (N - 2w))$ (+0.20 nats at
+/// N = 1000, w = 100). The conditional form has no such term.
+///
+/// Counting is exact (no epsilon shrink, no added noise unless asked for; tied columns are
+/// jittered under the default [`Ties::Jitter`] and reported).
 ///
 /// **Zero distances.** Where $\varepsilon_i = 0$ (at least $k$ exact duplicates of sample $i$
-/// in the joint space: discrete, saturated or rounded data) the formulas above are
-/// meaningless. Such samples follow Gao, Kannan, Oh & Viswanath (NeurIPS 2017): $k$ is
-/// replaced by $\tilde k_i$, the number of samples at distance zero, and the marginal counts
-/// include the points at distance zero ($\le 0$); e.g. for MI the local value is
-/// $\psi(\tilde k_i) + \psi(N) - \psi(n_x(i)+1) - \psi(n_y(i)+1)$. On purely discrete data
-/// this approaches the plug-in estimate. The fraction of such samples is the diagnostic
-/// `zero_distance_fraction`, with a warning.
+/// in the joint space: discrete, saturated or rounded data kept with [`Ties::Gao`], or a
+/// variable that is constant) the formulas above are meaningless. Such samples follow Gao,
+/// Kannan, Oh & Viswanath (NeurIPS 2017, Algorithm 1): $k$ is replaced by $\tilde k_i$, the
+/// number of samples at distance zero *including sample $i$ itself*, and the marginal counts
+/// include the points at distance zero ($\le 0$); for MI the local value is
+/// $\psi(\tilde k_i) + \psi(N) - \psi(n_x(i)+1) - \psi(n_y(i)+1)$. The paper writes $\log N$
+/// where we keep KSG's $\psi(N)$ (they differ by $1/(2N) + O(N^{-2})$); with $\psi(N)$ a pair of
+/// constant variables gives exactly 0. On purely discrete data this approaches the plug-in
+/// estimate. The fraction of such samples is the diagnostic `zero_distance_fraction`, with a
+/// warning.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ksg {
     pub(crate) params: KsgParams,

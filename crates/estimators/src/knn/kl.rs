@@ -3,6 +3,7 @@
 use ndarray::ArrayView2;
 
 use super::hyperparams::KozachenkoLeonenko;
+use super::ksg::{candidates, psi_table};
 use super::prepare::{prepare, stream};
 use super::{NeighborIndex, check_k_window};
 use crate::error::{EstimatorError, Result};
@@ -17,7 +18,9 @@ pub(crate) const METHOD: &str = "kl";
 impl Entropy for KozachenkoLeonenko {
     /// Kozachenko–Leonenko with the max-norm (Kraskov et al. 2004, eq. 20), in nats:
     /// $\hat H = \psi(N) - \psi(k) + d \ln 2 + \frac{d}{N} \sum_i \ln \varepsilon_i$, on the
-    /// data as searched (z-scored and/or jittered when asked).
+    /// data as searched (z-scored and/or jittered when asked). With a Theiler window $w$,
+    /// $\psi(N)$ becomes the mean of $\psi(M_i + 1)$, $M_i$ the samples outside sample $i$'s
+    /// window (its candidate neighbours).
     ///
     /// # Errors
     /// `Empty`, `TooFewSamples` (needs 2), `NonFinite`; `InvalidParameter` named `k` for
@@ -45,8 +48,18 @@ impl Entropy for KozachenkoLeonenko {
         }
         let mean_log = eps.iter().map(|e| e.ln()).sum::<f64>() / n as f64;
         let d = d as f64;
-        let value =
-            digamma(n as f64) - digamma(p.k as f64) + d * std::f64::consts::LN_2 + d * mean_log;
+        // ψ(N), or with a Theiler window the mean of ψ(M_i + 1) over the candidates M_i of
+        // each sample: the k-th neighbour is found among M_i points, not N − 1.
+        let base = if p.theiler == 0 {
+            digamma(n as f64)
+        } else {
+            let psi = psi_table(n);
+            (0..n)
+                .map(|i| psi[candidates(i, n, p.theiler) + 1])
+                .sum::<f64>()
+                / n as f64
+        };
+        let value = base - digamma(p.k as f64) + d * std::f64::consts::LN_2 + d * mean_log;
         let config = serde_json::to_value(p).unwrap_or_default();
         Ok(Estimate::new(value, Quantity::Entropy, METHOD, n, config)
             .with_diagnostic("k", p.k)

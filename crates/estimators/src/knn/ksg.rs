@@ -4,9 +4,9 @@
 use ndarray::{Array2, ArrayView2, Axis, concatenate};
 
 use super::hyperparams::{KozachenkoLeonenko, Ksg, KsgAlgorithm};
-use super::prepare::{Noise, prepare, stream};
+use super::prepare::{break_ties, prepare, stream};
 use super::reorder::{Marginal, ReorderedKsg};
-use super::{NeighborIndex, check_k_window};
+use super::{NeighborIndex, TIE_JITTER, check_k_window};
 use crate::error::{EstimatorError, Result, ensure_param};
 use crate::estimate::{Estimate, Quantity};
 use crate::special::digamma;
@@ -29,6 +29,10 @@ pub(crate) struct Locals {
     pub(crate) zeros: usize,
     /// Samples whose k-th neighbour distance is tied or zero.
     pub(crate) tied: usize,
+    /// Algorithm 2: samples with a zero marginal extent that took algorithm 1's local value.
+    pub(crate) zero_extent: usize,
+    /// Columns jittered to break ties ([`super::Ties::Jitter`]), over all variables.
+    pub(crate) jittered: usize,
 }
 
 impl Locals {
@@ -113,12 +117,32 @@ impl Ksg {
         Ok(n)
     }
 
-    /// Z-score and/or jitter the variables, in order, from one seeded stream.
-    pub(crate) fn prepare_all(&self, vars: &[ArrayView2<'_, f64>]) -> Vec<Array2<f64>> {
+    /// Z-score and/or add noise to the variables, in order, from one seeded stream, then break
+    /// ties under [`Ties`]; also the number of columns jittered.
+    pub(crate) fn prepare_all(&self, vars: &[ArrayView2<'_, f64>]) -> (Vec<Array2<f64>>, usize) {
         let mut rng = stream(self.params.seed);
-        vars.iter()
-            .map(|v| prepare(*v, self.params.normalize, self.params.noise, &mut rng).into_owned())
-            .collect()
+        let mut jittered = 0;
+        let out = vars
+            .iter()
+            .map(|v| {
+                let (prepared, j) = self.prepare_one(*v, &mut rng);
+                jittered += j;
+                prepared.into_owned()
+            })
+            .collect();
+        (out, jittered)
+    }
+
+    /// One variable as searched, with `rng` the noise stream advanced past the variables
+    /// before it; also the number of columns jittered.
+    pub(crate) fn prepare_one<'a>(
+        &self,
+        v: ArrayView2<'a, f64>,
+        rng: &mut rand_xoshiro::Xoshiro256PlusPlus,
+    ) -> (ndarray::CowArray<'a, f64, ndarray::Ix2>, usize) {
+        let p = self.params;
+        let prepared = prepare(v, p.normalize, p.noise, rng);
+        break_ties(prepared, p.ties, p.seed)
     }
 
     pub(crate) fn mi_locals(
@@ -128,21 +152,20 @@ impl Ksg {
     ) -> Result<Locals> {
         self.check_inputs(&[("x", x), ("y", y)])?;
         let search = self.params.search;
-        if !self.params.normalize && self.params.noise == Noise::None {
-            let xi = NeighborIndex::new(x, search)?;
-            let yi = NeighborIndex::new(y, search)?;
-            return self.mi_core(x, y, &xi, Marginal::Direct(&yi), &psi_table(x.nrows()));
-        }
-        let p = self.prepare_all(&[x, y]);
-        let xi = NeighborIndex::new(p[0].view(), search)?;
-        let yi = NeighborIndex::new(p[1].view(), search)?;
-        self.mi_core(
-            p[0].view(),
-            p[1].view(),
+        let mut rng = stream(self.params.seed);
+        let (px, jx) = self.prepare_one(x, &mut rng);
+        let (py, jy) = self.prepare_one(y, &mut rng);
+        let xi = NeighborIndex::new(px.view(), search)?;
+        let yi = NeighborIndex::new(py.view(), search)?;
+        let mut locals = self.mi_core(
+            px.view(),
+            py.view(),
             &xi,
             Marginal::Direct(&yi),
             &psi_table(x.nrows()),
-        )
+        )?;
+        locals.jittered = jx + jy;
+        Ok(locals)
     }
 
     /// MI locals from prepared, validated variables and their marginal indices (shared by the
@@ -157,7 +180,8 @@ impl Ksg {
     ) -> Result<Locals> {
         let (k, w, n) = (self.params.k, self.params.theiler, x.nrows());
         let joint = join(&[x, y])?;
-        let base = digamma(n as f64);
+        // ψ(M_i + 1) with M_i the candidates of sample i (ψ(N) without a window).
+        let base = |i: usize| psi[candidates(i, n, w) + 1];
         let ji = NeighborIndex::new(joint.view(), self.params.search)?;
         match self.params.algorithm {
             KsgAlgorithm::One => {
@@ -167,7 +191,7 @@ impl Ksg {
                 let ny = yi.count_within(&radii, true, w)?;
                 let kk = effective_k(&ji, &kth.distances, k, w)?;
                 let values = (0..n)
-                    .map(|i| psi[kk[i]] + base - psi[nx[i] + 1] - psi[ny[i] + 1])
+                    .map(|i| psi[kk[i]] + base(i) - psi[nx[i] + 1] - psi[ny[i] + 1])
                     .collect();
                 Ok(tally(values, &kth.distances, &kth.tied))
             }
@@ -184,18 +208,38 @@ impl Ksg {
                 let nx = xi.count_within(&ex, false, w)?;
                 let ny = yi.count_within(&ey, false, w)?;
                 let kk = effective_k(&ji, &eps, k, w)?;
+                // A zero marginal extent (constant or discrete marginal) breaks the −1/k
+                // correction: such samples take algorithm 1's local value at the same ε_i.
+                let flat: Vec<bool> = (0..n)
+                    .map(|i| eps[i] > 0.0 && (ex[i] == 0.0 || ey[i] == 0.0))
+                    .collect();
+                let zero_extent = flat.iter().filter(|&&f| f).count();
+                let (nx1, ny1) = if zero_extent > 0 {
+                    let radii: Vec<f64> =
+                        (0..n).map(|i| if flat[i] { eps[i] } else { 0.0 }).collect();
+                    (
+                        xi.count_within(&radii, true, w)?,
+                        yi.count_within(&radii, true, w)?,
+                    )
+                } else {
+                    (Vec::new(), Vec::new())
+                };
                 let kf = k as f64;
                 let values = (0..n)
                     .map(|i| {
                         if eps[i] == 0.0 {
                             // Gao et al.: the counts at radius 0 include the duplicates.
-                            psi[kk[i]] + base - psi[nx[i] + 1] - psi[ny[i] + 1]
+                            psi[kk[i]] + base(i) - psi[nx[i] + 1] - psi[ny[i] + 1]
+                        } else if flat[i] {
+                            psi[k] + base(i) - psi[nx1[i] + 1] - psi[ny1[i] + 1]
                         } else {
-                            psi[k] - 1.0 / kf + base - psi[nx[i]] - psi[ny[i]]
+                            psi[k] - 1.0 / kf + base(i) - psi[nx[i]] - psi[ny[i]]
                         }
                     })
                     .collect();
-                Ok(tally(values, &eps, &nn.tied))
+                let mut locals = tally(values, &eps, &nn.tied);
+                locals.zero_extent = zero_extent;
+                Ok(locals)
             }
         }
     }
@@ -219,7 +263,7 @@ impl Ksg {
             x.nrows(),
             self.params.search,
         );
-        let p = self.prepare_all(&[x, y, z]);
+        let (p, jittered) = self.prepare_all(&[x, y, z]);
         let (x, y, z) = (p[0].view(), p[1].view(), p[2].view());
         let ji = NeighborIndex::new(join(&[x, y, z])?.view(), search)?;
         let kth = ji.kth_distances(k, w)?;
@@ -234,7 +278,9 @@ impl Ksg {
         let values = (0..n)
             .map(|i| psi[kk[i]] - psi[nxz[i] + 1] - psi[nyz[i] + 1] + psi[nz[i] + 1])
             .collect();
-        Ok(tally(values, &kth.distances, &kth.tied))
+        let mut locals = tally(values, &kth.distances, &kth.tied);
+        locals.jittered = jittered;
+        Ok(locals)
     }
 
     /// Wrap locals into an [`Estimate`] with the diagnostics and warnings.
@@ -248,13 +294,34 @@ impl Ksg {
             .with_diagnostic("k", self.params.k)
             .with_diagnostic("theiler", self.params.theiler)
             .with_diagnostic("zero_distance_fraction", zero_fraction)
-            .with_diagnostic("tied_distance_fraction", tied_fraction);
+            .with_diagnostic("tied_distance_fraction", tied_fraction)
+            .with_diagnostic("jittered_columns", locals.jittered);
+        if self.params.algorithm == KsgAlgorithm::Two {
+            est = est.with_diagnostic("zero_extent_fraction", locals.zero_extent as f64 / n as f64);
+        }
+        if locals.jittered > 0 {
+            est = est.with_warning(format!(
+                "{} column(s) held repeated values (ties): each got seeded Gaussian jitter of \
+                 {TIE_JITTER:e} × its standard deviation before the search (ties = \"jitter\", \
+                 which leaves the MI unchanged and keeps KSG near the MI of the tied values; \
+                 ties = \"gao\" keeps them)",
+                locals.jittered
+            ));
+        }
+        if locals.zero_extent > 0 {
+            est = est.with_warning(format!(
+                "{} of {n} samples have a zero marginal extent (a constant or discrete \
+                 marginal): algorithm 2's −1/k correction does not hold there, so they take \
+                 algorithm 1's local value",
+                locals.zero_extent
+            ));
+        }
         if locals.zeros > 0 {
             est = est.with_warning(format!(
                 "{} of {n} samples ({:.2}%) have a zero k-th neighbour distance (exact \
                  duplicates); their local values use the Gao et al. (2017) rule (the number of \
-                 duplicates in place of k). For mostly discrete data prefer the plug-in \
-                 estimator",
+                 duplicates, the sample included, in place of k). For mostly discrete data \
+                 prefer the plug-in estimator",
                 locals.zeros,
                 100.0 * zero_fraction
             ));
@@ -295,7 +362,8 @@ pub(crate) fn counting_radii(eps: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// `k` for every sample, or the number of exact duplicates in the joint space where `ε_i = 0`.
+/// `k` for every sample, or where `ε_i = 0` the number of samples at distance zero in the
+/// joint space *counting sample `i` itself* (Gao et al. 2017's `k̃_i`).
 pub(crate) fn effective_k(
     joint: &NeighborIndex,
     eps: &[f64],
@@ -313,7 +381,7 @@ pub(crate) fn effective_k(
     Ok(eps
         .iter()
         .zip(dup)
-        .map(|(&e, d)| if e == 0.0 { d } else { k })
+        .map(|(&e, d)| if e == 0.0 { d + 1 } else { k })
         .collect())
 }
 
@@ -329,7 +397,16 @@ pub(crate) fn tally(values: Vec<f64>, eps: &[f64], tied: &[bool]) -> Locals {
         values,
         zeros,
         tied,
+        zero_extent: 0,
+        jittered: 0,
     }
+}
+
+/// The candidate neighbours of sample `i` of `n` under a Theiler window `w`: the other samples
+/// outside `|i − j| ≤ w` (`n − 1` without a window).
+pub(crate) fn candidates(i: usize, n: usize, w: usize) -> usize {
+    let excluded = i.min(w) + (n - 1 - i).min(w);
+    n - 1 - excluded
 }
 
 impl MutualInformation for Ksg {

@@ -26,6 +26,7 @@ impl Params for KsgParams {
         "noise",
         "seed",
         "search",
+        "ties",
     ];
     const PAIRWISE: bool = true;
 

@@ -55,7 +55,7 @@ pub use hyperparams::{KozachenkoLeonenko, KozachenkoLeonenkoParams, Ksg, KsgAlgo
 pub use index::{KthNeighbors, NearestNeighbors, NeighborIndex};
 pub use kdtree::KdTree;
 pub use pairwise::PairwiseMi;
-pub use prepare::Noise;
+pub use prepare::{Noise, TIE_JITTER, Ties};
 pub use sorted::SortedMarginal;
 
 use ndarray::ArrayView2;

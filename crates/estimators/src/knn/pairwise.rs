@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::NeighborIndex;
 use super::hyperparams::Ksg;
-use super::prepare::{Noise, prepare, skip_noise, stream};
+use super::prepare::{Noise, skip_noise, stream};
 use super::reorder::Marginal;
 use crate::error::Result;
 use crate::estimate::Unit;
@@ -95,7 +95,8 @@ impl Ksg {
         let params = self.config();
         super::check_k_window(params.k, a.nrows(), params.theiler)?;
         let as_x = self.prepared(a, 0)?;
-        // Without noise a column is searched the same way in either role.
+        // Without noise a column is searched the same way in either role (tie jitter is keyed
+        // by the column's values, not its role).
         let as_y = match params.noise {
             Noise::None => None,
             Noise::Gaussian { .. } => Some(self.prepared(a, 1)?),
@@ -135,7 +136,7 @@ impl Ksg {
                 let mut rng = stream(params.seed);
                 skip_noise(&mut rng, params.noise, slot * n);
                 let column = a.slice(s![.., c..=c]);
-                prepare(column, params.normalize, params.noise, &mut rng).into_owned()
+                self.prepare_one(column, &mut rng).0.into_owned()
             })
             .collect();
         let indices = columns

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::NeighborIndex;
 use super::hyperparams::{Ksg, KsgAlgorithm};
 use super::ksg::{ZERO_RADIUS, counting_radii, psi_table};
-use super::prepare::{Noise, prepare, stream};
+use super::prepare::{Noise, stream};
 use crate::error::Result;
 use crate::special::digamma;
 use crate::traits::ReorderedMi;
@@ -77,8 +77,13 @@ impl<'a> ReorderedKsg<'a> {
             return Ok(None);
         }
         let mut rng = stream(params.seed);
-        let x = prepare(x, params.normalize, params.noise, &mut rng);
-        let y = prepare(y, params.normalize, params.noise, &mut rng);
+        let (x, _) = ksg.prepare_one(x, &mut rng);
+        let (y, jittered_y) = ksg.prepare_one(y, &mut rng);
+        if jittered_y > 0 {
+            // The tie jitter is keyed by the column's values in order, so a reordered Y gets
+            // different jitter in a fresh estimate: re-run to stay equal to it.
+            return Ok(None);
+        }
         let xi = NeighborIndex::new(x.view(), params.search)?;
         let yi = NeighborIndex::new(y.view(), params.search)?;
         let psi = psi_table(x.nrows());
@@ -166,7 +171,8 @@ impl ReorderedKsg<'_> {
         let psi = &self.psi;
         let values: Vec<f64> = (0..n)
             .map(|i| {
-                let kk = if eps[i] == 0.0 { kth[i].1 } else { k };
+                // Gao et al.'s k̃ counts the sample itself.
+                let kk = if eps[i] == 0.0 { kth[i].1 + 1 } else { k };
                 psi[kk] + base - psi[nx[i] + 1] - psi[ny[i] + 1]
             })
             .collect();

@@ -1,7 +1,7 @@
 //! Batch KSG ([`Ksg::cross`], [`Ksg::all_pairs`]): every entry equals the single-pair estimate
 //! bit for bit, whatever the thread count, on continuous and tied columns.
 
-use infoscope_estimators::knn::{Ksg, KsgAlgorithm};
+use infoscope_estimators::knn::{Ksg, KsgAlgorithm, Ties};
 use infoscope_estimators::{EstimatorError, MutualInformation, Unit};
 use ndarray::{Array2, s};
 
@@ -32,15 +32,18 @@ fn single(est: &Ksg, a: &Array2<f64>, i: usize, b: &Array2<f64>, j: usize) -> f6
 fn all_pairs_and_cross_equal_single_estimates() {
     let a = columns(31, 700);
     let b = normals(32, 700, 3) + a.slice(s![.., 0..3]);
-    for (alg, normalize) in [
-        (KsgAlgorithm::One, false),
-        (KsgAlgorithm::Two, false),
-        (KsgAlgorithm::One, true),
+    for (alg, normalize, ties) in [
+        (KsgAlgorithm::One, false, Ties::Gao),
+        (KsgAlgorithm::Two, false, Ties::Gao),
+        (KsgAlgorithm::One, true, Ties::Gao),
+        (KsgAlgorithm::One, false, Ties::Jitter),
+        (KsgAlgorithm::Two, true, Ties::Jitter),
     ] {
         let est = Ksg::params()
             .algorithm(alg)
             .normalize(normalize)
             .theiler(1)
+            .ties(ties)
             .check()
             .unwrap();
         let all = est.all_pairs(a.view()).unwrap();
@@ -58,8 +61,13 @@ fn all_pairs_and_cross_equal_single_estimates() {
                 assert_eq!(all.values[[j, i]].to_bits(), want.to_bits());
             }
         }
-        // Rounded columns 1 and 4 produce zero distances; continuous pairs do not.
-        assert!(all.zero_distance_fraction[[1, 4]] > 0.0);
+        // Rounded columns 1 and 4 produce zero distances when ties are kept (jitter breaks
+        // them); continuous pairs never do.
+        if ties == Ties::Gao {
+            assert!(all.zero_distance_fraction[[1, 4]] > 0.0);
+        } else {
+            assert_eq!(all.zero_distance_fraction[[1, 4]], 0.0);
+        }
         assert_eq!(all.zero_distance_fraction[[0, 2]], 0.0);
         let cross = est.cross(a.view(), b.view()).unwrap();
         assert_eq!(cross.values.dim(), (6, 3));

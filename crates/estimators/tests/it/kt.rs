@@ -277,3 +277,72 @@ fn general_mixture_bounds() {
         }
     ));
 }
+
+/// Issue 15: the bounds depend on distances only, so a common offset must not move them. Before
+/// the kernel centred the data, an offset of 1e6 moved the lower bound by ~1e-3 and 1e8
+/// collapsed I(X;T) from 5.67 to 0.33 nats (‖a‖² + ‖b‖² − 2a·b cancels catastrophically).
+#[test]
+fn bounds_are_translation_invariant() {
+    let h = normals(11, 400, 8);
+    let labels = crate::common::labels(12, 400, 4);
+    let est = kt(0.01);
+    let base = est.mi_input_bounds(h.view(), None).unwrap();
+    let base_y = est.mi_label_bounds(h.view(), labels.view(), None).unwrap();
+    for offset in [1e3, 1e6, 1e8] {
+        let shifted = h.mapv(|v| v + offset);
+        let b = est.mi_input_bounds(shifted.view(), None).unwrap();
+        let by = est
+            .mi_label_bounds(shifted.view(), labels.view(), None)
+            .unwrap();
+        // At 1e8 the data themselves only keep ~8 significant digits of each coordinate.
+        let tol = 1e-9_f64.max(offset * 1e-15);
+        for (a, b) in [
+            (base.lower.nats(), b.lower.nats()),
+            (base.upper.nats(), b.upper.nats()),
+            (base_y.lower.nats(), by.lower.nats()),
+            (base_y.upper.nats(), by.upper.nats()),
+        ] {
+            assert!((a - b).abs() < tol, "offset {offset}: {a} vs {b}");
+        }
+    }
+}
+
+/// Large activations far from the origin in some directions (saturated units, unnormalised
+/// rates): the squared distances between near rows must not be lost to cancellation.
+#[test]
+fn bounds_hold_for_large_magnitude_activations() {
+    let n = 300;
+    let small = normals(13, n, 4);
+    // Two units at ±1e7 (sign random), two small ones carrying the spread.
+    let signs = crate::common::labels(14, n, 2);
+    let mut big = Array2::zeros((n, 6));
+    for i in 0..n {
+        let s = if signs[i] == 0 { -1.0 } else { 1.0 };
+        big[[i, 0]] = 1e7 * s;
+        big[[i, 1]] = -1e7 * s;
+        for j in 0..4 {
+            big[[i, 2 + j]] = small[[i, j]];
+        }
+    }
+    let est = kt(0.05);
+    let got = est.mi_input_bounds(big.view(), None).unwrap();
+    // The same geometry without the huge coordinates: the two sign groups are ~2.8e7 apart,
+    // i.e. separate clusters, which adds exactly ln 2 in the limit (both bounds).
+    let sep = {
+        let mut m = Array2::zeros((n, 6));
+        for i in 0..n {
+            m[[i, 0]] = if signs[i] == 0 { -1e3 } else { 1e3 };
+            for j in 0..4 {
+                m[[i, 2 + j]] = small[[i, j]];
+            }
+        }
+        est.mi_input_bounds(m.view(), None).unwrap()
+    };
+    assert!(
+        (got.lower.nats() - sep.lower.nats()).abs() < 1e-9,
+        "{} vs {}",
+        got.lower.nats(),
+        sep.lower.nats()
+    );
+    assert!((got.upper.nats() - sep.upper.nats()).abs() < 1e-9);
+}

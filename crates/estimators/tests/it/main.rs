@@ -10,6 +10,7 @@ mod knn_index;
 mod knn_kiddo;
 mod ksg;
 mod ksg_batch;
+mod ksg_edges;
 mod ksg_oracle;
 mod ksg_ties;
 mod kt;

@@ -8,7 +8,7 @@ use infoscope_estimators::Quantity::{
 };
 
 use super::bad_inputs::{BadInputs, Expect, Kind};
-use super::{Case, N, Reads, Symmetry};
+use super::{Case, Reads, Symmetry};
 
 /// Tolerance of a value recomputed with its sums in another order (rows permuted, or the
 /// arguments' terms added in another order): the estimates are means or sums of at most
@@ -23,21 +23,6 @@ pub(super) const SUM_ORDER: f64 = 1e-11;
 /// with signs that mostly cancel in the mean (measured: 1.4e-6). 1e-4 = 100σ, still far below
 /// the estimate's sampling sd (~0.07 nats at N = 300).
 const KL_JITTER: f64 = 1e-4;
-
-/// The KSG estimate for a constant X with a Theiler window of `w` (algorithm 1, continuous Y):
-/// sample i has e_i samples inside its window, so n_x(i) = N − 1 − e_i and n_y(i) = k − 1,
-/// and the mean local value is ψ(N) − ⟨ψ(N − e_i)⟩.
-fn theiler_constant_x(w: usize) -> f64 {
-    let psi = infoscope_estimators::special::digamma;
-    let mean = (0..N)
-        .map(|i| {
-            let e = i.min(w) + (N - 1 - i).min(w);
-            psi((N - e) as f64)
-        })
-        .sum::<f64>()
-        / N as f64;
-    psi(N as f64) - mean
-}
 
 const DISCRETE_QUANTITIES: &[Quantity] = &[H, MI, CMI, HJ, HC, II];
 const PLUGIN_QUANTITIES: &[Quantity] = &[H, MI, CMI, HJ, HC];
@@ -64,7 +49,6 @@ const KSG_CONSTANT: &str = "a constant X puts every other sample inside the radi
 /// Every setting of the suite.
 pub(crate) fn cases() -> Vec<Case> {
     use Expect::{Error, Skip, Value};
-    let n = N as f64;
     let one_sample_is_too_few = Error(Kind::TooFewSamples, "x");
     vec![
         Case {
@@ -234,13 +218,13 @@ pub(crate) fn cases() -> Vec<Case> {
             per_unit: false,
             bad: BadInputs {
                 one_sample: one_sample_is_too_few,
-                // X's extent is 0 so n_x = N − 1; Y's extent is the k-th distance, n_y = k:
-                // ψ(k) − 1/k + ψ(N) − ψ(N − 1) − ψ(k) = 1/(N − 1) − 1/k (eq. 9 as written;
-                // the Gao rule covers a zero *joint* radius only), not 0 as for algorithm 1.
+                // X's extent is 0, where eq. 9's −1/k does not hold (it gave
+                // 1/(N − 1) − 1/k before issue 15): such samples take algorithm 1's local,
+                // which is 0 for a constant X.
                 constant_x: Value(
-                    1.0 / (n - 1.0) - 0.25,
+                    0.0,
                     1e-12,
-                    "KSG eq. 9 with n_x = N − 1, n_y = k",
+                    "zero marginal extent: algorithm 1's local value (issue 15)",
                 ),
                 non_integer_label: Skip(NO_LABELS),
                 ..BadInputs::checked("x")
@@ -284,12 +268,9 @@ pub(crate) fn cases() -> Vec<Case> {
             per_unit: false,
             bad: BadInputs {
                 one_sample: one_sample_is_too_few,
-                constant_x: Value(
-                    theiler_constant_x(2),
-                    1e-12,
-                    "as KSG_CONSTANT, but the window leaves sample i only N − 1 − e_i others \
-                     (e_i: its window's members), so the local value is ψ(N) − ψ(N − e_i)",
-                ),
+                // With ψ(M_i + 1) over the candidates outside the window (issue 15; before, ψ(N)
+                // left ψ(N) − ψ(N − e_i) per sample).
+                constant_x: Value(0.0, 1e-12, KSG_CONSTANT),
                 non_integer_label: Skip(NO_LABELS),
                 ..BadInputs::checked("x")
             },
