@@ -42,6 +42,27 @@ def test_ksg_conditional_and_jitter_equal_the_cli(run_cli, rng):
     assert est.nats == ref["estimate"]["value_nats"]
 
 
+def test_ksg_ties_rules_equal_the_cli(run_cli, rng):
+    """Tied data (a 0.5 grid): the default jitters the tied columns and says so; ``gao``
+    keeps the ties; both equal the CLI to the last bit."""
+    x = np.round(2 * rng.normal(size=(600, 1))) / 2
+    y = np.round(2 * (x + rng.normal(size=(600, 1)))) / 2
+    for ties in ("jitter", "gao"):
+        ref = run_cli("estimate", method="ksg", x=x, y=y, ties=ties, seed=3)
+        est = infoscope.Ksg(ties=ties, seed=3).estimate(x, y)
+        assert est.nats == ref["estimate"]["value_nats"]
+        assert est.config["ties"] == ties
+    jittered = infoscope.Ksg().estimate(x, y)
+    assert jittered.diagnostics["jittered_columns"] == 2
+    assert jittered.diagnostics["zero_distance_fraction"] == 0.0
+    assert any("jitter" in w for w in jittered.warnings)
+    kept = infoscope.Ksg(ties="gao").estimate(x, y)
+    assert kept.diagnostics["jittered_columns"] == 0
+    assert kept.diagnostics["zero_distance_fraction"] > 0.0
+    with pytest.raises(errors.InvalidParameterError, match="ties"):
+        infoscope.Ksg(ties="shuffle")
+
+
 def test_gaussian_kl_binned_equal_the_cli(run_cli, gaussian_pair, rng):
     x, y = gaussian_pair
     assert (
