@@ -194,7 +194,8 @@ class Estimator:
 
         ``surrogate``: ``"permutation"`` (independent samples), ``"circular:MIN"`` (rotate Y by
         at least MIN rows) or ``"block:LEN"`` (shuffle blocks of LEN rows); the last two keep
-        Y's autocorrelation. The estimate itself is unchanged; p = (1 + #null ≥ it)/(N + 1).
+        Y's autocorrelation. The estimate itself is unchanged; p = (1 + #null ≥ it)/(N + 1),
+        where a null value within 1e-10·max(1, |estimate|) nats below it counts as a tie.
         """
         d = self._core.surrogate_test(x, y, None, None, surrogate, n_surrogates, seed, threads)
         return _outcome(d, SurrogateTest._from_dict, BoundsTest)  # type: ignore[no-any-return]
