@@ -27,6 +27,15 @@ impl Params for BinnedParams {
     fn build(self) -> Result<Box<dyn Method>> {
         Ok(Box::new(self.check()?))
     }
+
+    /// With `x_kind`, which serialisation leaves out at its default.
+    fn to_fields(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let (Some(map), Ok(kind)) = (value.as_object_mut(), serde_json::to_value(self.x_kind)) {
+            map.insert("x_kind".into(), kind);
+        }
+        value
+    }
 }
 
 /// Whether a variable is read as labels under `kind`, and under `auto` by its value type.
