@@ -143,7 +143,8 @@ class SurrogateTest:
     null_mean: float
     #: Sample standard deviation of the null, nats.
     null_std: float
-    #: ``(1 + #{null >= estimate}) / (n + 1)``: never 0.
+    #: ``(1 + #{null >= estimate}) / (n + 1)``: never 0; a null value within
+    #: ``1e-10 * max(1, |estimate|)`` nats below the estimate counts as a tie.
     p_value: float
 
     @classmethod

@@ -194,7 +194,8 @@ class Estimator:
 
         ``surrogate``: ``"permutation"`` (independent samples), ``"circular:MIN"`` (rotate Y by
         at least MIN rows) or ``"block:LEN"`` (shuffle blocks of LEN rows); the last two keep
-        Y's autocorrelation. The estimate itself is unchanged; p = (1 + #null ≥ it)/(N + 1).
+        Y's autocorrelation. The estimate itself is unchanged; p = (1 + #null ≥ it)/(N + 1),
+        where a null value within 1e-10·max(1, |estimate|) nats below it counts as a tie.
         """
         d = self._core.surrogate_test(x, y, None, None, surrogate, n_surrogates, seed, threads)
         return _outcome(d, SurrogateTest._from_dict, BoundsTest)  # type: ignore[no-any-return]
@@ -285,6 +286,9 @@ class Binned(_PointMi):
     ``y_kind``: how Y (and Z) are read: ``"auto"`` reads integer/bool arrays as labels (never
     binned) and float arrays as data to bin like X; ``"labels"`` or ``"continuous"`` force it.
     The methods also take ``y_kind=`` for one call.
+    ``x_kind``: how X is read, with the same values: ``"auto"`` reads an integer/bool X as
+    symbols (with a warning when it has fewer than 5 rows per symbol) and a float X as data to
+    bin; ``"continuous"`` bins X whatever its dtype; ``"labels"`` reads it as symbols.
 
     >>> import numpy as np, infoscope
     >>> t = np.array([-0.95, -0.90, 0.50, 0.97])
@@ -300,8 +304,9 @@ class Binned(_PointMi):
         policy: Union[str, int, Dict[str, Any]] = "unit-minmax:10",
         correction: str = "none",
         y_kind: str = "auto",
+        x_kind: str = "auto",
     ) -> None:
-        super().__init__(policy=policy, correction=correction, y_kind=y_kind)
+        super().__init__(policy=policy, correction=correction, y_kind=y_kind, x_kind=x_kind)
 
     def _for(self, y_kind: Optional[str]) -> "Binned":
         return self._with(**({} if y_kind is None else {"y_kind": y_kind}))  # type: ignore[return-value]

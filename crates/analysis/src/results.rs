@@ -158,7 +158,8 @@ pub struct NullSummary {
     pub mean: Vec<f64>,
     /// 95th percentile of the null at each step, nats.
     pub q95: Vec<f64>,
-    /// `(1 + #{null ≥ observed}) / (N + 1)` at each step.
+    /// `(1 + #{null ≥ observed}) / (N + 1)` at each step, "≥" up to rounding
+    /// ([`infoscope_estimators::significance::P_VALUE_TOLERANCE`]).
     pub p_values: Vec<f64>,
 }
 

@@ -424,7 +424,7 @@ fn per_unit(
     }
     inputs[0].used_as = format!("{} per unit", inputs[0].used_as);
     inputs[1].used_as = "labels".into();
-    let x = data.x.values();
+    let x = data.x;
     let (result, significance) = if args.permutations > 0 {
         let seed = args.seed.unwrap_or(0);
         let t = estimator

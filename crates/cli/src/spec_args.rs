@@ -46,6 +46,11 @@ pub struct SpecArgs {
     /// are binned like X): auto, labels, continuous.
     #[arg(long, value_name = "KIND")]
     pub y_kind: Option<String>,
+    /// binned: how X is read (default auto: an integer array is read as symbols, warning when
+    /// it has fewer than 5 rows per symbol; a float array is binned): auto, labels,
+    /// continuous (bin it by the policy).
+    #[arg(long, value_name = "KIND")]
+    pub x_kind: Option<String>,
     /// gaussian: ridge added to the covariance diagonal, in data units squared (default 0).
     #[arg(long, value_name = "R", allow_negative_numbers = true)]
     pub ridge: Option<String>,
@@ -101,6 +106,7 @@ impl SpecArgs {
             ("policy", &self.policy),
             ("correction", &self.correction),
             ("y_kind", &self.y_kind),
+            ("x_kind", &self.x_kind),
             ("ridge", &self.ridge),
             ("k", &self.k),
             ("algorithm", &self.algorithm),

@@ -307,8 +307,8 @@ impl PyEstimator {
         labels: &Bound<'_, PyAny>,
         threads: Option<usize>,
     ) -> Result<String> {
-        let (x, l) = (matrix(x, "x")?, per_unit_labels(labels)?);
-        let (xv, lv) = (x.view(), Variable::integer(l.view()));
+        let (x, l) = (typed_matrix(x, "x")?, per_unit_labels(labels)?);
+        let (xv, lv) = (Variable::new(x.0.view(), x.1), Variable::integer(l.view()));
         let r: PerUnitMi = compute(py, threads, || self.inner.per_unit(xv, lv))??;
         to_text(&r)
     }
@@ -328,8 +328,8 @@ impl PyEstimator {
         threads: Option<usize>,
     ) -> Result<String> {
         let kind: Surrogate = surrogate.parse()?;
-        let (x, l) = (matrix(x, "x")?, per_unit_labels(labels)?);
-        let (xv, lv) = (x.view(), Variable::integer(l.view()));
+        let (x, l) = (typed_matrix(x, "x")?, per_unit_labels(labels)?);
+        let (xv, lv) = (Variable::new(x.0.view(), x.1), Variable::integer(l.view()));
         let r = compute(py, threads, || {
             self.inner.per_unit_test(xv, lv, kind, n_surrogates, seed)
         })??;

@@ -16,21 +16,38 @@ use crate::validate::{check_labels, check_matrix, check_same_rows, check_shape};
 /// The method's name in estimates and specifications.
 pub(crate) const METHOD: &str = "binned";
 
-/// How a binned estimator reads Y (and Z, for conditional MI). X is always binned.
+/// How a binned estimator reads a variable: X by `x_kind`, Y and Z by `y_kind`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum YKind {
-    /// Labels when the values were integers (or booleans) where they came from (see
-    /// [`crate::spec::Variable`]), binned like X otherwise. On plain `f64` views (the
-    /// [`MutualInformation`] trait) there is no such type, so Y is binned.
+pub enum VariableKind {
+    /// Labels (symbols) when the values were integers (or booleans) where they came from (see
+    /// [`crate::spec::Variable`]), binned by the policy otherwise. On plain `f64` views (the
+    /// [`MutualInformation`] trait, [`Binned::per_unit`]) there is no such type, so the
+    /// variable is binned.
     #[default]
     Auto,
     /// Labels: the values are symbols as they are (they must be integers); a row with several
-    /// columns is one joint label.
+    /// columns is one joint symbol.
     Labels,
-    /// Binned by the same policy as X.
+    /// Binned by the policy, whatever the value type.
     Continuous,
 }
+
+impl VariableKind {
+    /// Whether this is [`VariableKind::Auto`] (the default, left out of serialised `x_kind`s
+    /// so records made before `x_kind` existed read the same).
+    #[must_use]
+    pub fn is_auto(&self) -> bool {
+        *self == VariableKind::Auto
+    }
+}
+
+/// The name [`VariableKind`] had when only Y could be read as labels (kept for compatibility).
+pub type YKind = VariableKind;
+
+/// Under `x_kind = "auto"`, an integer X with more distinct values than `n / MIN_ROWS_PER_SYMBOL`
+/// (fewer than 5 rows per symbol on average) is still read as symbols, with a warning.
+pub const MIN_ROWS_PER_SYMBOL: usize = 5;
 
 /// Unchecked parameters of [`Binned`].
 ///
@@ -38,7 +55,14 @@ pub enum YKind {
 /// |---|---|---|
 /// | `policy` | `unit-minmax:10` | how continuous values become bins ([`BinPolicy`]; also a spec string or a bin count) |
 /// | `correction` | `none` | the bias correction of the plug-in entropies |
-/// | `y_kind` | `auto` | how Y and Z are read ([`YKind`]) |
+/// | `y_kind` | `auto` | how Y and Z are read ([`VariableKind`]) |
+/// | `x_kind` | `auto` | how X is read ([`VariableKind`]): under `auto` an integer-typed X is read as symbols, a float one is binned |
+///
+/// An integer X read as symbols under `auto` with more distinct values than
+/// `n / `[`MIN_ROWS_PER_SYMBOL`] (fewer than 5 rows per symbol) keeps its symbols, but the
+/// estimate warns that the plug-in is then biased upwards and suggests `x_kind =
+/// "continuous"`. `x_kind = "auto"` is left out when the parameters are serialised, so records
+/// written before it existed are unchanged.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BinnedParams {
@@ -48,7 +72,10 @@ pub struct BinnedParams {
     /// The bias correction of the plug-in entropies (default: none).
     pub correction: BiasCorrection,
     /// How Y and Z are read.
-    pub y_kind: YKind,
+    pub y_kind: VariableKind,
+    /// How X is read.
+    #[serde(skip_serializing_if = "VariableKind::is_auto")]
+    pub x_kind: VariableKind,
 }
 
 impl BinnedParams {
@@ -68,8 +95,15 @@ impl BinnedParams {
 
     /// Set how Y and Z are read.
     #[must_use]
-    pub fn y_kind(mut self, y_kind: YKind) -> Self {
+    pub fn y_kind(mut self, y_kind: VariableKind) -> Self {
         self.y_kind = y_kind;
+        self
+    }
+
+    /// Set how X is read.
+    #[must_use]
+    pub fn x_kind(mut self, x_kind: VariableKind) -> Self {
+        self.x_kind = x_kind;
         self
     }
 
@@ -114,7 +148,8 @@ impl Binned {
         serde_json::to_value(self.params).unwrap_or_default()
     }
 
-    /// Bin `x` into integer symbols (one per value), after validating it.
+    /// Bin `x` into integer symbols (one per value), after validating it (by the policy,
+    /// whatever `x_kind` says).
     pub fn bin(&self, argument: &'static str, x: ArrayView2<'_, f64>) -> Result<super::BinnedData> {
         check_matrix(argument, x, 1)?;
         self.params.policy.apply_checked(x)
@@ -162,7 +197,7 @@ impl Binned {
             self.config_json(),
         )
         .with_diagnostic("n_out_of_range", out_of_range);
-        for &(name, _, as_labels) in &args[1..] {
+        for &(name, _, as_labels) in args {
             est = est.with_diagnostic(
                 &format!("{name}_read_as"),
                 if as_labels { "labels" } else { "binned" },
@@ -173,10 +208,16 @@ impl Binned {
 
     /// Whether Y (or Z) is read as labels under `y_kind` on plain values (no value type).
     fn y_labels(&self) -> bool {
-        self.params.y_kind == YKind::Labels
+        self.params.y_kind == VariableKind::Labels
     }
 
-    /// I(X; labels): `x` is binned, `labels` are used as they are (one integer per sample).
+    /// Whether X is read as symbols under `x_kind` on plain values (no value type).
+    pub(crate) fn x_labels(&self) -> bool {
+        self.params.x_kind == VariableKind::Labels
+    }
+
+    /// I(X; labels): `x` is binned (read as symbols under `x_kind = "labels"`), `labels` are
+    /// used as they are (one integer per sample).
     pub fn mutual_information_with_labels(
         &self,
         x: ArrayView2<'_, f64>,
@@ -201,11 +242,9 @@ impl Binned {
         x: ArrayView2<'_, f64>,
         labels: ArrayView1<'_, i64>,
     ) -> Result<Estimate> {
-        check_matrix("x", x, 1)?;
         check_labels("labels", labels, 1)?;
         check_same_rows("x", x.nrows(), "labels", labels.len())?;
-        let binned = self.params.policy.apply_checked(x)?;
-        let xs = ids_of_rows(binned.symbols.view());
+        let (xs, n_out_of_range) = self.ids("x", x, self.x_labels())?;
         let ls = ids_of_column(labels.iter().copied());
         let vars = Vars {
             named: vec![("x", &xs), ("labels", &ls)],
@@ -217,8 +256,8 @@ impl Binned {
             METHOD,
             self.config_json(),
         )
-        .with_diagnostic("n_out_of_range", binned.n_out_of_range);
-        Ok(with_range_warning(est, binned.n_out_of_range))
+        .with_diagnostic("n_out_of_range", n_out_of_range);
+        Ok(with_range_warning(est, n_out_of_range))
     }
 }
 
@@ -232,11 +271,12 @@ fn with_range_warning(est: Estimate, out_of_range: usize) -> Estimate {
 }
 
 impl MutualInformation for Binned {
-    /// I(X;Y) with both `x` and `y` binned by the same policy.
+    /// I(X;Y) with both `x` and `y` binned by the same policy (or read as labels under
+    /// `x_kind` / `y_kind = "labels"`).
     fn estimate(&self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<Estimate> {
         self.run(
             Quantity::MutualInformation,
-            &[("x", x, false), ("y", y, self.y_labels())],
+            &[("x", x, self.x_labels()), ("y", y, self.y_labels())],
         )
     }
 
@@ -249,7 +289,7 @@ impl MutualInformation for Binned {
         y: ArrayView2<'a, f64>,
     ) -> Result<Box<dyn ReorderedMi + 'a>> {
         check_same_rows("x", x.nrows(), "y", y.nrows())?;
-        let (x_ids, _) = self.ids("x", x, false)?;
+        let (x_ids, _) = self.ids("x", x, self.x_labels())?;
         let (y_ids, _) = self.ids("y", y, self.y_labels())?;
         Ok(Box::new(ReorderedSymbols {
             binned: self,
@@ -298,7 +338,11 @@ impl ConditionalMutualInformation for Binned {
         let labels = self.y_labels();
         self.run(
             Quantity::ConditionalMutualInformation,
-            &[("x", x, false), ("y", y, labels), ("z", z, labels)],
+            &[
+                ("x", x, self.x_labels()),
+                ("y", y, labels),
+                ("z", z, labels),
+            ],
         )
     }
 }
@@ -306,6 +350,6 @@ impl ConditionalMutualInformation for Binned {
 impl Entropy for Binned {
     /// H(T) of the binned layer `x` (each row one symbol).
     fn entropy(&self, x: ArrayView2<'_, f64>) -> Result<Estimate> {
-        self.run(Quantity::Entropy, &[("x", x, false)])
+        self.run(Quantity::Entropy, &[("x", x, self.x_labels())])
     }
 }

@@ -3,11 +3,11 @@
 
 use ndarray::ArrayView2;
 
-use super::binned::{Binned, BinnedParams, YKind};
+use super::binned::{Binned, BinnedParams, MIN_ROWS_PER_SYMBOL, VariableKind};
 use super::plugin::{PlugIn, PlugInParams};
 use super::{PerUnitMi, PerUnitTest};
 use crate::error::Result;
-use crate::estimate::{Outcome, Quantity};
+use crate::estimate::{Estimate, Outcome, Quantity};
 use crate::significance::{Surrogate, SurrogateTest};
 use crate::spec::method::{point_surrogate_test, unsupported_quantity};
 use crate::spec::{Data, EstimatorSpec, Method, Params, Variable};
@@ -17,7 +17,7 @@ impl Params for BinnedParams {
     const METHOD: &'static str = super::binned::METHOD;
     const SUMMARY: &'static str =
         "binning (or labels) then plug-in entropies: entropy, MI, conditional MI, per unit";
-    const FIELDS: &'static [&'static str] = &["policy", "correction", "y_kind"];
+    const FIELDS: &'static [&'static str] = &["policy", "correction", "y_kind", "x_kind"];
     const PER_UNIT: bool = true;
 
     fn template() -> Self {
@@ -27,28 +27,75 @@ impl Params for BinnedParams {
     fn build(self) -> Result<Box<dyn Method>> {
         Ok(Box::new(self.check()?))
     }
+
+    /// With `x_kind`, which serialisation leaves out at its default.
+    fn to_fields(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        if let (Some(map), Ok(kind)) = (value.as_object_mut(), serde_json::to_value(self.x_kind)) {
+            map.insert("x_kind".into(), kind);
+        }
+        value
+    }
+}
+
+/// Whether a variable is read as labels under `kind`, and under `auto` by its value type.
+fn reads_labels(kind: VariableKind, v: &Variable<'_>) -> bool {
+    match kind {
+        VariableKind::Labels => true,
+        VariableKind::Continuous => false,
+        VariableKind::Auto => v.is_integer(),
+    }
+}
+
+/// `Labels` or `Continuous`, as `labels` says.
+fn resolved(labels: bool) -> VariableKind {
+    if labels {
+        VariableKind::Labels
+    } else {
+        VariableKind::Continuous
+    }
 }
 
 impl Binned {
     /// Whether `v` (Y or Z) is read as labels: by `y_kind`, and under `auto` by its value type.
     fn reads_labels(&self, v: &Variable<'_>) -> bool {
-        match self.params.y_kind {
-            YKind::Labels => true,
-            YKind::Continuous => false,
-            YKind::Auto => v.is_integer(),
-        }
+        reads_labels(self.params.y_kind, v)
     }
 
-    /// This estimator with `y_kind` resolved for `y`, for the [`MutualInformation`] paths.
-    fn resolved_for(&self, y: &Variable<'_>) -> Binned {
-        let y_kind = if self.reads_labels(y) {
-            YKind::Labels
-        } else {
-            YKind::Continuous
-        };
-        Binned {
-            params: self.params.y_kind(y_kind),
+    /// Whether X is read as symbols: by `x_kind`, and under `auto` by its value type.
+    fn reads_x_labels(&self, x: &Variable<'_>) -> bool {
+        reads_labels(self.params.x_kind, x)
+    }
+
+    /// This estimator with `x_kind` (and `y_kind`, when `y` is given) resolved for the
+    /// variables, for the paths on plain values ([`MutualInformation`], per unit).
+    fn resolved_for(&self, x: &Variable<'_>, y: Option<&Variable<'_>>) -> Binned {
+        let mut params = self.params.x_kind(resolved(self.reads_x_labels(x)));
+        if let Some(y) = y {
+            params = params.y_kind(resolved(self.reads_labels(y)));
         }
+        Binned { params }
+    }
+
+    /// The warning of an integer X read as symbols under `auto` with fewer than
+    /// [`MIN_ROWS_PER_SYMBOL`] rows per symbol on average.
+    fn many_symbols_warning(&self, x: &Variable<'_>, est: Estimate) -> Estimate {
+        let n = x.values().nrows();
+        let symbols = est
+            .diagnostic("n_symbols_x")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
+        if self.params.x_kind != VariableKind::Auto
+            || !x.is_integer()
+            || symbols.saturating_mul(MIN_ROWS_PER_SYMBOL as u64) <= n as u64
+        {
+            return est;
+        }
+        est.with_warning(format!(
+            "the integer-typed `x` was read as symbols (x_kind = \"auto\") and has {symbols} \
+             distinct values in {n} rows, fewer than {MIN_ROWS_PER_SYMBOL} rows per symbol: \
+             the plug-in estimate is biased upwards; set x_kind = \"continuous\" to bin it"
+        ))
     }
 }
 
@@ -58,11 +105,12 @@ impl Method for Binned {
     }
 
     fn reads_as(&self, argument: &str, variable: &Variable<'_>) -> &'static str {
-        if argument != "x" && self.reads_labels(variable) {
-            "labels"
+        let labels = if argument == "x" {
+            self.reads_x_labels(variable)
         } else {
-            "binned"
-        }
+            self.reads_labels(variable)
+        };
+        if labels { "labels" } else { "binned" }
     }
 
     fn quantities(&self) -> &'static [Quantity] {
@@ -77,14 +125,15 @@ impl Method for Binned {
     }
 
     fn estimate(&self, quantity: Quantity, data: &Data<'_>) -> Result<Outcome> {
-        let mut args = vec![("x", data.x.values(), false)];
+        let mut args = vec![("x", data.x.values(), self.reads_x_labels(&data.x))];
         for (name, v) in [("y", data.y), ("z", data.z)] {
             if let Some(v) = v {
                 args.push((name, v.values(), self.reads_labels(&v)));
             }
         }
         // Every quantity is a signed sum of plug-in entropies of the symbols.
-        Ok(Outcome::Point(self.run(quantity, &args)?))
+        let est = self.run(quantity, &args)?;
+        Ok(Outcome::Point(self.many_symbols_warning(&data.x, est)))
     }
 
     /// Through [`MutualInformation::prepare_reordering`]: the symbols of X and Y are made once.
@@ -95,30 +144,40 @@ impl Method for Binned {
         n_surrogates: usize,
         seed: u64,
     ) -> Result<Outcome<SurrogateTest>> {
-        let est = self.resolved_for(&data.need_y(Quantity::MutualInformation)?);
+        let y = data.need_y(Quantity::MutualInformation)?;
+        let est = self.resolved_for(&data.x, Some(&y));
         let t = point_surrogate_test(&est, data, kind, n_surrogates, seed)?;
-        // The estimate as this estimator records it (`y_kind` as given, e.g. `auto`).
+        // The estimate as this estimator records it (`x_kind`, `y_kind` as given, e.g.
+        // `auto`), with its warnings.
         Ok(t.map(|mut t| {
             t.estimate.config = self.config_json();
+            t.estimate = self.many_symbols_warning(&data.x, t.estimate);
             t
         }))
     }
 
-    fn per_unit(&self, x: ArrayView2<'_, f64>, y: Variable<'_>) -> Result<PerUnitMi> {
+    fn per_unit(&self, x: Variable<'_>, y: Variable<'_>) -> Result<PerUnitMi> {
         let labels = y.labels("y")?;
-        Binned::per_unit(self, x, labels.view())
+        let est = self.resolved_for(&x, None);
+        let mut mi = Binned::per_unit(&est, x.values(), labels.view())?;
+        mi.config = self.config_json();
+        Ok(mi)
     }
 
     fn per_unit_test(
         &self,
-        x: ArrayView2<'_, f64>,
+        x: Variable<'_>,
         y: Variable<'_>,
         kind: Surrogate,
         n_surrogates: usize,
         seed: u64,
     ) -> Result<PerUnitTest> {
         let labels = y.labels("y")?;
-        Binned::per_unit_test(self, x, labels.view(), kind, n_surrogates, seed)
+        let est = self.resolved_for(&x, None);
+        let mut t =
+            Binned::per_unit_test(&est, x.values(), labels.view(), kind, n_surrogates, seed)?;
+        t.mi.config = self.config_json();
+        Ok(t)
     }
 }
 

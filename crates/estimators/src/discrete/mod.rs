@@ -23,7 +23,7 @@ mod per_unit_test;
 mod plugin;
 pub mod symbols;
 
-pub use binned::{Binned, BinnedParams, YKind};
+pub use binned::{Binned, BinnedParams, MIN_ROWS_PER_SYMBOL, VariableKind, YKind};
 pub use binning::{BinPolicy, BinnedData};
 pub use entropy::{BiasCorrection, jackknife_entropy, plugin_entropy};
 pub use per_unit::PerUnitMi;

@@ -70,7 +70,8 @@ struct UnitResult {
 
 impl Binned {
     /// I(unit_j; labels) for every column `j` of `x` (samples × units), each unit binned on its
-    /// own by the policy, in one parallel call.
+    /// own by the policy, in one parallel call. Under `x_kind = "labels"` each unit's values
+    /// are its symbols as they are (they must be integers) instead.
     ///
     /// ```
     /// use infoscope_estimators::discrete::{BinPolicy, Binned};
@@ -100,7 +101,13 @@ impl Binned {
         if !finite {
             check_matrix("x", x, 1)?;
         }
-        let rules = self.params.policy.column_rules_with(x, &min_max)?;
+        let rules = if self.x_labels() {
+            // Integer values are their own symbols: floor(v / 1) = v.
+            crate::spec::symbols("x", x)?;
+            vec![ColumnRule::Width { width: 1.0 }; x.ncols()]
+        } else {
+            self.params.policy.column_rules_with(x, &min_max)?
+        };
         let labels = ids_of_column(labels.iter().copied());
         let label_counts = labels.counts();
         let n = x.nrows();

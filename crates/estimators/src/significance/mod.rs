@@ -7,7 +7,8 @@
 //! ([`Surrogate::Permutation`], for independent samples), or rotated in time
 //! ([`Surrogate::CircularShift`]) or cut into blocks that are shuffled
 //! ([`Surrogate::BlockShuffle`]), which keep Y's autocorrelation (time series). The p-value is
-//! $(1 + \#\{\text{null} \ge \text{observed}\}) / (n + 1)$, never 0. [`bootstrap_ci`] resamples
+//! $(1 + \#\{\text{null} \ge \text{observed}\}) / (n + 1)$, never 0, where a null value
+//! a rounding error below the observed one counts as equal ([`P_VALUE_TOLERANCE`]). [`bootstrap_ci`] resamples
 //! rows with replacement. Surrogate `s` draws from its own stream, seeded from `(seed, s)`, and
 //! surrogates run in parallel, so results do not depend on the thread count.
 //!
@@ -90,7 +91,7 @@ pub struct SurrogateTest {
     pub null_mean: f64,
     /// Sample standard deviation of the null, nats.
     pub null_std: f64,
-    /// `(1 + #{null ≥ observed}) / (n + 1)`.
+    /// `(1 + #{null ≥ observed}) / (n + 1)`, "≥" up to [`P_VALUE_TOLERANCE`] ([`p_value`]).
     pub p_value: f64,
 }
 
@@ -242,11 +243,46 @@ pub fn surrogate_orders(
         .collect())
 }
 
+/// The relative tolerance under which a null value ties with the observed one in
+/// [`p_value`]: a null value `v` counts as at least as extreme as `observed` when
+/// $v \ge \text{observed} - 10^{-10} \max(1, |\text{observed}|)$.
+///
+/// Why: an estimate is a sum of many floating-point terms (plug-in entropies sum
+/// $c \ln c$ over the counts, in an order set by the order in which symbols first appear), so a
+/// surrogate whose value equals the observed one mathematically (the same joint table up to
+/// relabelling) can come out a few ulps lower, and an exact comparison would miss it and make
+/// the p-value too small. Summing $m$ terms in another order changes the result by at most
+/// about $m \varepsilon$ times the sum of their magnitudes ($\varepsilon \approx 2.2 \cdot
+/// 10^{-16}$); the terms are entropies of at most a few tens of nats, so $10^{-10}$ covers
+/// reorderings of up to about $10^5$ terms, while staying far below any difference that
+/// matters statistically (the standard error of an MI estimate from $n$ samples is of order
+/// $1/\sqrt{n}$, i.e. above $10^{-4}$ nats for $n \le 10^8$). The scale is
+/// $\max(1, |\text{observed}|)$ rather than $|\text{observed}|$ because MI is a difference of
+/// entropies: its rounding error is set by the entropies (about 1 nat or more), not by how
+/// close the difference is to 0. Values that differ by $10^{-6}$ or more are never merged
+/// (for observed values up to $10^4$ nats).
+pub const P_VALUE_TOLERANCE: f64 = 1e-10;
+
+/// Whether a null value `v` is at least as extreme as `observed`, up to
+/// [`P_VALUE_TOLERANCE`]. NaN never counts; an infinite `observed` is compared exactly.
+#[must_use]
+pub fn at_least_as_extreme(v: f64, observed: f64) -> bool {
+    let threshold = observed - P_VALUE_TOLERANCE * observed.abs().max(1.0);
+    v >= observed || (threshold.is_finite() && v >= threshold)
+}
+
 /// The surrogate p-value `(1 + #{null ≥ observed}) / (N + 1)`: never 0, and exact for a test
-/// with `N` exchangeable surrogates (Phipson & Smyth 2010).
+/// with `N` exchangeable surrogates (Phipson & Smyth 2010). "≥" is up to rounding: a null value
+/// counts when it is at least `observed − P_VALUE_TOLERANCE · max(1, |observed|)`
+/// ([`at_least_as_extreme`], [`P_VALUE_TOLERANCE`]), so a surrogate that ties with the data
+/// mathematically but rounds lower is counted. Every p-value of the project (surrogate tests,
+/// per-unit tests, the Kolchinsky–Tracey label tests, the analyses' nulls) comes from here.
 #[must_use]
 pub fn p_value(null: &[f64], observed: f64) -> f64 {
-    let exceed = null.iter().filter(|&&v| v >= observed).count();
+    let exceed = null
+        .iter()
+        .filter(|&&v| at_least_as_extreme(v, observed))
+        .count();
     (1 + exceed) as f64 / (null.len() + 1) as f64
 }
 
@@ -410,6 +446,28 @@ mod tests {
         assert!((mean - 49.5).abs() < 1e-12);
         // sqrt(100 · 101 / 12) for 0..99 with denominator N − 1.
         assert!((std - (100.0_f64 * 101.0 / 12.0).sqrt()).abs() < 1e-12);
+    }
+
+    /// Issue 15 (item 6): a null value 1 ulp (or a few) below the observed one is a tie and
+    /// counts; one that is genuinely smaller (by 1e-6, far above the tolerance) does not.
+    #[test]
+    fn issue15_null_values_a_rounding_error_below_observed_count() {
+        for observed in [0.056_633_012_265_132_18_f64, 0.0, 1e-3, 3.0, 250.0] {
+            // The next float down (1 ulp below; the smallest negative float below 0).
+            let below = if observed == 0.0 {
+                -f64::from_bits(1)
+            } else {
+                f64::from_bits(observed.to_bits() - 1)
+            };
+            let few = observed - 8.0 * f64::EPSILON * observed.abs().max(1.0);
+            assert_eq!(p_value(&[below, few], observed), 1.0, "{observed}");
+            let apart = observed - 1e-6;
+            assert_eq!(p_value(&[apart, apart], observed), 1.0 / 3.0, "{observed}");
+            assert!(P_VALUE_TOLERANCE * observed.abs().max(1.0) < 1e-6);
+        }
+        // Non-finite values keep the exact comparison, and NaN never counts.
+        assert_eq!(p_value(&[f64::INFINITY, 1e300], f64::INFINITY), 2.0 / 3.0);
+        assert_eq!(p_value(&[f64::NAN], 0.5), 0.5);
     }
 
     #[test]

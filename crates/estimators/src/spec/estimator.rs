@@ -213,27 +213,30 @@ impl Estimator {
             .bootstrap_ci(quantity, data, n_resamples, level, seed)
     }
 
-    /// I(unit; Y) for every column of `x` (binned).
+    /// I(unit; Y) for every column of `x` (binned, or read as symbols when the method reads
+    /// `x` so, e.g. an integer-typed X under binned's `x_kind = "auto"`; a plain view is
+    /// float).
     ///
     /// # Errors
     /// [`EstimatorError::Unsupported`] for a method without a per-unit form; invalid data.
-    pub fn per_unit(&self, x: ArrayView2<'_, f64>, y: Variable<'_>) -> Result<PerUnitMi> {
-        self.method.per_unit(x, y)
+    pub fn per_unit<'a>(&self, x: impl Into<Variable<'a>>, y: Variable<'_>) -> Result<PerUnitMi> {
+        self.method.per_unit(x.into(), y)
     }
 
     /// [`Estimator::per_unit`] with a surrogate test per unit and Benjamini–Hochberg q-values.
     ///
     /// # Errors
     /// As [`Estimator::per_unit`]; invalid surrogate settings.
-    pub fn per_unit_test(
+    pub fn per_unit_test<'a>(
         &self,
-        x: ArrayView2<'_, f64>,
+        x: impl Into<Variable<'a>>,
         y: Variable<'_>,
         kind: Surrogate,
         n_surrogates: usize,
         seed: u64,
     ) -> Result<PerUnitTest> {
-        self.method.per_unit_test(x, y, kind, n_surrogates, seed)
+        self.method
+            .per_unit_test(x.into(), y, kind, n_surrogates, seed)
     }
 
     /// I(A_i; B_j) for every column pair (all pairs of `a` when `b` is `None`): entry (i, j)

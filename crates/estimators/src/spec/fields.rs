@@ -29,6 +29,12 @@ pub trait Params: Serialize + DeserializeOwned + Clone + PartialEq + std::fmt::D
     /// # Errors
     /// [`EstimatorError::InvalidParameter`] naming the parameter out of range.
     fn build(self) -> Result<Box<dyn Method>>;
+
+    /// Every parameter as a JSON mapping, defaults included (a serialisation may leave out a
+    /// default, e.g. binned's `x_kind = "auto"`; this puts it back).
+    fn to_fields(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
 }
 
 /// The first field of `fields` that `T` refuses when it is set alone on top of `template` (a

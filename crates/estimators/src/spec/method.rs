@@ -134,7 +134,7 @@ pub trait Method: std::fmt::Debug + Send + Sync {
     ///
     /// # Errors
     /// [`EstimatorError::Unsupported`] unless the method has a per-unit form.
-    fn per_unit(&self, x: ArrayView2<'_, f64>, y: Variable<'_>) -> Result<PerUnitMi> {
+    fn per_unit(&self, x: Variable<'_>, y: Variable<'_>) -> Result<PerUnitMi> {
         let _ = (x, y);
         Err(no_form(self, "per-unit estimates", |m| m.per_unit))
     }
@@ -146,7 +146,7 @@ pub trait Method: std::fmt::Debug + Send + Sync {
     /// [`EstimatorError::Unsupported`] unless the method has a per-unit form.
     fn per_unit_test(
         &self,
-        x: ArrayView2<'_, f64>,
+        x: Variable<'_>,
         y: Variable<'_>,
         kind: Surrogate,
         n_surrogates: usize,

@@ -157,13 +157,14 @@ macro_rules! estimators {
                 Ok(Estimator::new(method))
             }
 
-            /// The parameters alone, as a JSON mapping (what [`Estimate::config`] holds).
+            /// The parameters alone, as a JSON mapping with every parameter (what
+            /// [`Estimate::config`] holds, plus any default a record leaves out, such as
+            /// binned's `x_kind = "auto"`).
             #[must_use]
             pub fn params(&self) -> Value {
-                let value = match self {
-                    $(Self::$variant(p) => serde_json::to_value(p),)*
-                };
-                value.unwrap_or_default()
+                match self {
+                    $(Self::$variant(p) => Params::to_fields(p),)*
+                }
             }
         }
     };

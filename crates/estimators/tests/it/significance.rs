@@ -215,3 +215,48 @@ fn per_unit_test_finds_the_informative_units() {
         assert_eq!(t.p_values[j], (1 + exceed) as f64 / 100.0, "unit {j}");
     }
 }
+
+/// Issue 15 (item 6): surrogates whose plug-in MI equals the observed one mathematically must
+/// count towards the p-value even when the entropy sums, taken in another symbol order, round
+/// 1 ulp lower. X is two classes of 6, Y two symbols of 6; the observed joint counts, in order
+/// of first appearance, are [2, 4, 4, 2]. A surrogate's table is fixed by k, the number of
+/// rows (x = 0, y = 0): MI depends only on |k − 3|, so a surrogate is at least as extreme as
+/// the data exactly when |k − 3| ≥ 1. Swapping the two halves of Y gives the same table up to
+/// relabelling, counted as [4, 2, 2, 4], and 0.056633012265131955 < 0.05663301226513218 nats.
+#[test]
+fn issue15_tied_surrogates_count_towards_the_p_value() {
+    use infoscope_estimators::discrete::PlugIn;
+    use infoscope_estimators::significance::{p_value, surrogate_orders};
+    use ndarray::{Array2, Axis};
+    let x = Array2::from_shape_fn((12, 1), |(i, _)| (i / 6) as f64);
+    let y_col = [0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1];
+    let y = Array2::from_shape_fn((12, 1), |(i, _)| f64::from(y_col[i]));
+    let plugin = PlugIn::params().check().unwrap();
+    let observed = plugin.estimate(x.view(), y.view()).unwrap().nats();
+    let halves: Vec<usize> = (6..12).chain(0..6).collect();
+    let swapped = y.select(Axis(0), &halves);
+    let tied = plugin.estimate(x.view(), swapped.view()).unwrap().nats();
+    assert!((tied - observed).abs() < 1e-15, "{tied} vs {observed}");
+    assert_eq!(p_value(&[tied], observed), 1.0, "{tied} vs {observed}");
+
+    let (n_surrogates, seed) = (200, 11);
+    let t = surrogate_test(
+        &plugin,
+        x.view(),
+        y.view(),
+        Surrogate::Permutation,
+        n_surrogates,
+        seed,
+    )
+    .unwrap();
+    let orders = surrogate_orders(Surrogate::Permutation, 12, n_surrogates, seed).unwrap();
+    let extreme = orders
+        .iter()
+        .filter(|order| {
+            let k = (0..6).filter(|&i| y_col[order[i]] == 0).count();
+            k.abs_diff(3) >= 1
+        })
+        .count();
+    let want = (1 + extreme) as f64 / (n_surrogates + 1) as f64;
+    assert_eq!(t.p_value, want);
+}

@@ -543,3 +543,209 @@ fn ksg_entropy_estimate_records_its_kl_spec() {
         .unwrap();
     assert_eq!(again.nats().to_bits(), e.nats().to_bits());
 }
+
+/// Issue 15 (item 7): 20 integer symbols, 5 rows each, as X and Y. Under `x_kind = "auto"`
+/// an integer-typed X is read as symbols, so I(X;Y) = H = ln 20 and equals the plug-in
+/// estimate bit for bit; `continuous` bins X by the default policy (unit-minmax:10: pairs of
+/// symbols share a bin), giving ln 10; a float-typed X is binned as before.
+#[test]
+fn issue15_integer_x_is_read_as_symbols_under_auto() {
+    let n = 100;
+    let v = Array2::from_shape_fn((n, 1), |(i, _)| (i % 20) as f64);
+    let plugin = spec(json!({"method": "plugin"})).check().unwrap();
+    let exact = plugin
+        .mutual_information(Variable::integer(v.view()), Variable::integer(v.view()))
+        .unwrap()
+        .point()
+        .unwrap()
+        .nats();
+    assert!((exact - 20_f64.ln()).abs() < 1e-12, "{exact}");
+    fn mi<'a>(
+        x_kind: Value,
+        x: Variable<'a>,
+        y: Variable<'a>,
+    ) -> (f64, infoscope_estimators::Estimate) {
+        let mut fields = json!({"method": "binned"});
+        if !x_kind.is_null() {
+            fields["x_kind"] = x_kind;
+        }
+        let est = spec(fields).check().unwrap();
+        let e = est.mutual_information(x, y).unwrap().point().unwrap();
+        (e.nats(), e)
+    }
+    let y = || Variable::integer(v.view());
+    let (auto, e) = mi(Value::Null, Variable::integer(v.view()), y());
+    assert_eq!(auto.to_bits(), exact.to_bits(), "{auto} vs ln 20 = {exact}");
+    assert_eq!(e.diagnostic("x_read_as"), Some(&json!("labels")));
+    assert_eq!(mi(json!("labels"), Variable::float(v.view()), y()).0, exact);
+    let (continuous, e) = mi(json!("continuous"), Variable::integer(v.view()), y());
+    assert!((continuous - 10_f64.ln()).abs() < 1e-12, "{continuous}");
+    assert_eq!(e.diagnostic("x_read_as"), Some(&json!("binned")));
+    let (float, _) = mi(json!("auto"), Variable::float(v.view()), y());
+    assert_eq!(float.to_bits(), continuous.to_bits());
+    let binned = spec(json!({"method": "binned"})).check().unwrap();
+    assert_eq!(binned.reads_as("x", &Variable::integer(v.view())), "labels");
+    assert_eq!(binned.reads_as("x", &Variable::float(v.view())), "binned");
+}
+
+/// Issue 15 (item 7): every quantity reads an integer X as symbols under `auto` and equals the
+/// plug-in estimate on the same symbols bit for bit.
+#[test]
+fn issue15_every_binned_quantity_reads_integer_x_as_symbols() {
+    let n = 240;
+    let x = Array2::from_shape_fn((n, 2), |(i, j)| [i % 13, (i / 13) % 3][j] as f64);
+    let y = labels(61, n, 4).mapv(|c| c as f64).insert_axis(Axis(1));
+    let z = labels(62, n, 3).mapv(|c| c as f64).insert_axis(Axis(1));
+    let binned = spec(json!({"method": "binned"})).check().unwrap();
+    let plugin = spec(json!({"method": "plugin"})).check().unwrap();
+    let data = |with_y: bool, with_z: bool| {
+        let mut d = Data::new(Variable::integer(x.view()));
+        if with_y {
+            d = d.with_y(Variable::integer(y.view()));
+        }
+        if with_z {
+            d = d.with_z(Variable::integer(z.view()));
+        }
+        d
+    };
+    for (q, with_y, with_z) in [
+        (Quantity::Entropy, false, false),
+        (Quantity::MutualInformation, true, false),
+        (Quantity::ConditionalMutualInformation, true, true),
+        (Quantity::JointEntropy, true, false),
+        (Quantity::ConditionalEntropy, true, false),
+    ] {
+        let d = data(with_y, with_z);
+        let b = binned.estimate(q, &d).unwrap().point().unwrap().nats();
+        let p = plugin.estimate(q, &d).unwrap().point().unwrap().nats();
+        assert_eq!(b.to_bits(), p.to_bits(), "{q:?}: {b} vs {p}");
+    }
+    let input = binned
+        .estimate(Quantity::InputInformation, &data(false, false))
+        .unwrap()
+        .point()
+        .unwrap()
+        .nats();
+    let h = plugin
+        .estimate(Quantity::Entropy, &data(false, false))
+        .unwrap()
+        .point()
+        .unwrap()
+        .nats();
+    assert_eq!(input.to_bits(), h.to_bits());
+    // The surrogate test uses the same symbols: the estimate is the plug-in one.
+    let d = data(true, false);
+    let t = binned
+        .surrogate_test(
+            &d,
+            infoscope_estimators::significance::Surrogate::Permutation,
+            19,
+            3,
+        )
+        .unwrap();
+    let Outcome::Point(t) = t else {
+        panic!("binned gives a point test")
+    };
+    let p = plugin
+        .estimate(Quantity::MutualInformation, &d)
+        .unwrap()
+        .point()
+        .unwrap()
+        .nats();
+    assert_eq!(t.estimate.nats().to_bits(), p.to_bits());
+    // Recorded as given: `auto` is the default and is left out of the record.
+    assert_eq!(t.estimate.config.get("x_kind"), None);
+    assert_eq!(t.estimate.config["y_kind"], json!("auto"));
+}
+
+/// Issue 15 (item 7): per-unit binned MI reads integer X columns as symbols under `auto`; each
+/// unit equals the plug-in MI of that column (to 1e-12: the per-unit pass sums the counts in
+/// symbol order, the plug-in in order of first appearance), and `continuous` bins them.
+#[test]
+fn issue15_per_unit_reads_integer_columns_as_symbols() {
+    let n = 200;
+    let y = labels(63, n, 4);
+    let x = Array2::from_shape_fn((n, 3), |(i, j)| {
+        ((y[i] as usize * (j + 1) + i % (j + 13)) % 17) as f64
+    });
+    let yf = y.mapv(|c| c as f64).insert_axis(Axis(1));
+    let binned = spec(json!({"method": "binned"})).check().unwrap();
+    let plugin = spec(json!({"method": "plugin"})).check().unwrap();
+    let per_unit = binned
+        .per_unit(Variable::integer(x.view()), Variable::integer(yf.view()))
+        .unwrap();
+    let test = binned
+        .per_unit_test(
+            Variable::integer(x.view()),
+            Variable::integer(yf.view()),
+            infoscope_estimators::significance::Surrogate::Permutation,
+            9,
+            1,
+        )
+        .unwrap();
+    assert_eq!(test.mi, per_unit);
+    for j in 0..3 {
+        let col = x.slice(s![.., j..=j]);
+        let p = plugin
+            .mutual_information(Variable::integer(col), Variable::integer(yf.view()))
+            .unwrap()
+            .point()
+            .unwrap()
+            .nats();
+        assert!(
+            (per_unit.values[j] - p).abs() < 1e-12,
+            "unit {j}: {} vs {p}",
+            per_unit.values[j]
+        );
+        assert_eq!(per_unit.out_of_range[j], 0);
+    }
+    let continuous = spec(json!({"method": "binned", "x_kind": "continuous"}))
+        .check()
+        .unwrap()
+        .per_unit(Variable::integer(x.view()), Variable::integer(yf.view()))
+        .unwrap();
+    assert!(continuous.occupied_bins.iter().all(|&b| b <= 10));
+    assert!(per_unit.occupied_bins.iter().all(|&b| b > 10));
+    // A non-integer value in an integer-typed X read as symbols is refused, naming x.
+    let mut bad = x.clone();
+    bad[[3, 1]] = 0.5;
+    let err = binned
+        .per_unit(Variable::integer(bad.view()), Variable::integer(yf.view()))
+        .unwrap_err();
+    assert!(
+        matches!(err, EstimatorError::NotInteger { argument: "x", .. }),
+        "{err}"
+    );
+}
+
+/// Issue 15 (item 7): an integer X with more distinct values than n/5 is still read as
+/// symbols under `auto`, with a warning that suggests `x_kind = "continuous"`; a bad `x_kind`
+/// is refused naming it.
+#[test]
+fn issue15_many_integer_symbols_warn_and_bad_x_kind_is_named() {
+    let n = 100;
+    let x = Array2::from_shape_fn((n, 1), |(i, _)| (i % 40) as f64);
+    let y = labels(64, n, 2).mapv(|c| c as f64).insert_axis(Axis(1));
+    let binned = spec(json!({"method": "binned"})).check().unwrap();
+    let e = binned
+        .mutual_information(Variable::integer(x.view()), Variable::integer(y.view()))
+        .unwrap()
+        .point()
+        .unwrap();
+    assert!(
+        e.warnings.iter().any(|w| w.contains("x_kind")),
+        "{:?}",
+        e.warnings
+    );
+    let few = Array2::from_shape_fn((n, 1), |(i, _)| (i % 20) as f64);
+    let e = binned
+        .mutual_information(Variable::integer(few.view()), Variable::integer(y.view()))
+        .unwrap()
+        .point()
+        .unwrap();
+    assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+    match from_json(json!({"method": "binned", "x_kind": "maybe"})) {
+        Err(EstimatorError::InvalidParameter { name, .. }) => assert_eq!(name, "x_kind"),
+        other => panic!("{other:?}"),
+    }
+}
