@@ -191,8 +191,16 @@ fn issue15_class_information_does_not_depend_on_class_numbering() {
     assert_eq!(ca.null, cb.null);
     // Information appears at onset: about 0 before (measured |v| < 0.13), 0.9–1.25 nats after
     // (8 sectors of 8 trials; neighbouring sectors overlap in the noisy tuned units).
-    assert!(ca.values[..ONSET].iter().all(|v| v.abs() < 0.3), "{:?}", ca.values);
-    assert!(ca.values[ONSET..].iter().all(|&v| v > 0.7), "{:?}", ca.values);
+    assert!(
+        ca.values[..ONSET].iter().all(|v| v.abs() < 0.3),
+        "{:?}",
+        ca.values
+    );
+    assert!(
+        ca.values[ONSET..].iter().all(|&v| v > 0.7),
+        "{:?}",
+        ca.values
+    );
 }
 
 #[test]

@@ -175,7 +175,11 @@ impl Ross {
     }
 
     /// Validate `x` and `y`, read `y` as labels and compute the local values.
-    pub(crate) fn locals(&self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<RossLocals> {
+    pub(crate) fn locals(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView2<'_, f64>,
+    ) -> Result<RossLocals> {
         check_matrix("x", x, 2)?;
         check_matrix("y", y, 2)?;
         check_same_rows("x", x.nrows(), "y", y.nrows())?;
@@ -196,7 +200,9 @@ impl Ross {
             size[c as usize] += 1;
         }
         // Singletons go first: the estimate is that of the samples kept.
-        let kept: Vec<usize> = (0..ids.len()).filter(|&i| size[ids[i] as usize] >= 2).collect();
+        let kept: Vec<usize> = (0..ids.len())
+            .filter(|&i| size[ids[i] as usize] >= 2)
+            .collect();
         if kept.is_empty() {
             return Err(EstimatorError::OutOfRange {
                 argument: "y",

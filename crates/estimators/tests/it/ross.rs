@@ -5,8 +5,8 @@
 //! rules, bad input, and the routing of KSG's I(X;Y) with integer-typed labels.
 
 use infoscope_estimators::knn::{Ksg, Ross, SearchMethod};
-use infoscope_estimators::special::digamma;
 use infoscope_estimators::spec::{Data, EstimatorSpec, Variable};
+use infoscope_estimators::special::digamma;
 use infoscope_estimators::{EstimatorError, MutualInformation, Quantity};
 use ndarray::{Array2, ArrayView2, Axis};
 use rand::RngExt;
@@ -110,14 +110,20 @@ fn renumbering_the_classes_gives_the_bit_identical_estimate() {
     let x = normals(11, 400, 2);
     let y = labels(12, 400, 5).to_vec();
     // A permutation of the class numbers, then an affine map: the classes are the same sets.
-    let renamed: Vec<i64> = y.iter().map(|&c| [3, 0, 4, 1, 2][c as usize] * 7 - 3).collect();
+    let renamed: Vec<i64> = y
+        .iter()
+        .map(|&c| [3, 0, 4, 1, 2][c as usize] * 7 - 3)
+        .collect();
     let a = ross(3).estimate(x.view(), column(&y).view()).unwrap();
     let b = ross(3).estimate(x.view(), column(&renamed).view()).unwrap();
     assert_eq!(a.nats().to_bits(), b.nats().to_bits());
     // KSG on the class index read as a number (the old analysis) is not invariant.
     let ksg = Ksg::params().normalize(true).check().unwrap();
     let ka = ksg.estimate(x.view(), column(&y).view()).unwrap().nats();
-    let kb = ksg.estimate(x.view(), column(&renamed).view()).unwrap().nats();
+    let kb = ksg
+        .estimate(x.view(), column(&renamed).view())
+        .unwrap()
+        .nats();
     assert_ne!(ka, kb);
 }
 
@@ -132,7 +138,16 @@ fn renumbering_the_classes_gives_the_bit_identical_estimate() {
 #[test]
 fn separated_clusters_give_ln_8() {
     let per = 100;
-    let cells = [(0, 0), (2, 1), (1, 2), (2, 0), (0, 2), (1, 0), (2, 2), (0, 1)];
+    let cells = [
+        (0, 0),
+        (2, 1),
+        (1, 2),
+        (2, 0),
+        (0, 2),
+        (1, 0),
+        (2, 2),
+        (0, 1),
+    ];
     let ln8 = 8f64.ln();
     for d in [2, 5] {
         let mut x = normals(21, 8 * per, d);
@@ -145,7 +160,11 @@ fn separated_clusters_give_ln_8() {
             }
         }
         let e = ross(3).estimate(x.view(), column(&y).view()).unwrap();
-        assert!((e.nats() - ln8).abs() < 0.02, "d = {d}: {} vs {ln8}", e.nats());
+        assert!(
+            (e.nats() - ln8).abs() < 0.02,
+            "d = {d}: {} vs {ln8}",
+            e.nats()
+        );
         if d == 5 {
             let ksg = Ksg::params().normalize(true).check().unwrap();
             let old = ksg.estimate(x.view(), column(&y).view()).unwrap().nats();
@@ -164,7 +183,10 @@ fn independent_labels_give_about_zero() {
     for seed in 0..10 {
         let x = normals(100 + seed, 2000, 2);
         let y = labels(200 + seed, 2000, 4).to_vec();
-        let v = ross(3).estimate(x.view(), column(&y).view()).unwrap().nats();
+        let v = ross(3)
+            .estimate(x.view(), column(&y).view())
+            .unwrap()
+            .nats();
         assert!(v.abs() < 0.05, "seed {seed}: {v}");
         all.push(v);
     }
@@ -185,7 +207,10 @@ fn overlapping_uniforms_give_half_ln_2() {
     let x = Array2::from_shape_fn((n, 1), |(i, _)| {
         r.random_range(0.0..1.0) + 0.5 * y[i] as f64
     });
-    let v = ross(3).estimate(x.view(), column(&y).view()).unwrap().nats();
+    let v = ross(3)
+        .estimate(x.view(), column(&y).view())
+        .unwrap()
+        .nats();
     let truth = 0.5 * 2f64.ln();
     assert!((v - truth).abs() < 0.03, "{v} vs {truth}");
 }
@@ -233,10 +258,11 @@ fn small_classes_use_fewer_neighbours() {
     let got = ross(5).local_values(x.view(), column(&y).view()).unwrap();
     assert_eq!(bits(&got), bits(&want));
     // k must be below the largest class.
-    let err = ross(40)
-        .estimate(x.view(), column(&y).view())
-        .unwrap_err();
-    assert!(matches!(err, EstimatorError::InvalidParameter { name: "k", .. }), "{err}");
+    let err = ross(40).estimate(x.view(), column(&y).view()).unwrap_err();
+    assert!(
+        matches!(err, EstimatorError::InvalidParameter { name: "k", .. }),
+        "{err}"
+    );
     assert!(ross(39).estimate(x.view(), column(&y).view()).is_ok());
 }
 
@@ -279,25 +305,53 @@ fn bad_input_gives_typed_errors() {
     y[[4, 0]] = 0.5;
     let err = ross(3).estimate(x.view(), y.view()).unwrap_err();
     assert!(
-        matches!(err, EstimatorError::NotInteger { argument: "y", row: 4, col: 0, .. }),
+        matches!(
+            err,
+            EstimatorError::NotInteger {
+                argument: "y",
+                row: 4,
+                col: 0,
+                ..
+            }
+        ),
         "{err}"
     );
     y[[4, 0]] = f64::NAN;
     let err = ross(3).estimate(x.view(), y.view()).unwrap_err();
-    assert!(matches!(err, EstimatorError::NonFinite { argument: "y", .. }), "{err}");
+    assert!(
+        matches!(err, EstimatorError::NonFinite { argument: "y", .. }),
+        "{err}"
+    );
     y[[4, 0]] = 1.0;
     let mut bad_x = x.clone();
     bad_x[[2, 1]] = f64::NAN;
     let err = ross(3).estimate(bad_x.view(), y.view()).unwrap_err();
-    assert!(matches!(err, EstimatorError::NonFinite { argument: "x", row: 2, col: 1, .. }));
+    assert!(matches!(
+        err,
+        EstimatorError::NonFinite {
+            argument: "x",
+            row: 2,
+            col: 1,
+            ..
+        }
+    ));
     let err = ross(3)
         .estimate(x.view(), y.slice(ndarray::s![..29, ..]))
         .unwrap_err();
-    assert!(matches!(err, EstimatorError::ShapeMismatch { argument: "y", .. }), "{err}");
+    assert!(
+        matches!(err, EstimatorError::ShapeMismatch { argument: "y", .. }),
+        "{err}"
+    );
     let err = Ross::params().k(0).check().unwrap_err();
-    assert!(matches!(err, EstimatorError::InvalidParameter { name: "k", .. }));
+    assert!(matches!(
+        err,
+        EstimatorError::InvalidParameter { name: "k", .. }
+    ));
     let err = ross(30).estimate(x.view(), y.view()).unwrap_err();
-    assert!(matches!(err, EstimatorError::InvalidParameter { name: "k", .. }), "{err}");
+    assert!(
+        matches!(err, EstimatorError::InvalidParameter { name: "k", .. }),
+        "{err}"
+    );
 }
 
 /// The specification: `ross` by name, and KSG's I(X;Y) with an integer-typed Y runs it.
@@ -322,7 +376,12 @@ fn ksg_with_integer_labels_runs_ross() {
     assert_eq!(routed.method, "ross");
     assert_eq!(routed.spec().unwrap(), direct.spec());
     assert_eq!(routed.nats().to_bits(), want.nats().to_bits());
-    assert!(routed.warnings.iter().any(|w| w.contains("discrete–continuous")));
+    assert!(
+        routed
+            .warnings
+            .iter()
+            .any(|w| w.contains("discrete–continuous"))
+    );
     assert_eq!(ksg.reads_as("y", &Variable::integer(y.view())), "labels");
     assert_eq!(ksg.reads_as("y", &Variable::float(y.view())), "continuous");
     // Floats stay continuous KSG (the caller's choice).
@@ -352,7 +411,13 @@ fn ksg_with_integer_labels_runs_ross() {
         .estimate(Quantity::MutualInformation, &labelled)
         .unwrap_err();
     assert!(
-        matches!(err, EstimatorError::InvalidParameter { name: "theiler", .. }),
+        matches!(
+            err,
+            EstimatorError::InvalidParameter {
+                name: "theiler",
+                ..
+            }
+        ),
         "{err}"
     );
 }
