@@ -83,7 +83,7 @@ def _point(r: Result) -> Estimate:
 class Estimator:
     """An estimator of any method of the core, by name, with its parameters as keywords.
 
-    ``method`` is ``"binned"``, ``"plugin"``, ``"gaussian"``, ``"ksg"``, ``"kl"`` or ``"kt"``
+    ``method`` is ``"binned"``, ``"plugin"``, ``"gaussian"``, ``"ksg"``, ``"kl"``, ``"ross"`` or ``"kt"``
     (``infoscope methods`` on the command line lists them with their parameters). ``config`` is
     the checked parameters with every default filled in; ``spec`` adds the method:
     ``Estimator.from_spec(spec)`` rebuilds the estimator, and every :class:`Estimate` carries

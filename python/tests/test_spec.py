@@ -144,3 +144,19 @@ def test_the_functional_forms_take_every_method(gaussian_pair, rng):
     assert p.nats == pytest.approx(np.log(2.0), abs=0.01)
     h = infoscope.entropy(x, method="ksg", normalize=True)
     assert h.method == "kl" and h.config["normalize"] is True
+
+
+def test_ross_by_name_and_ksg_on_integer_labels(rng):
+    """Issue 15: ``Estimator("ross")`` by name; ``Ksg`` given integer labels runs it."""
+    labels = rng.integers(0, 4, size=400)
+    x = rng.normal(size=(400, 2)) + labels[:, None]
+    ross = infoscope.Estimator("ross", k=3).estimate(x, labels)
+    ksg = infoscope.Ksg(k=3).estimate(x, labels)
+    assert ross.method == "ross" and ksg.method == "ross"
+    assert ross.nats == ksg.nats and 0.3 < ross.nats < np.log(4)
+    assert infoscope.Estimator.from_spec(ksg.spec).estimate(x, labels).nats == ross.nats
+    # The same labels as floats: relabelled classes give the same value.
+    renamed = np.array([7, 2, 5, 0])[labels]
+    assert infoscope.Estimator("ross").estimate(x, renamed).nats == ross.nats
+    with pytest.raises(E.InfoscopeError, match="`y`"):
+        infoscope.Estimator("ross").estimate(x, labels + 0.5)

@@ -1,8 +1,9 @@
 //! Layer-level MI over time (SPEC.md §3, item 2): at every step t, with the trials as samples,
 //! I(X; T_t) with the stimulus class X, I(T_t; Y_t) with the target class, I(trial; T_t), and
 //! the between-layer quantities I(input_t; h_t) and I(h_t; ŷ_t); binned (several bin counts),
-//! Kolchinsky–Tracey bounds, KSG and Gaussian on PCA-reduced layers; label-permutation nulls
-//! for the stimulus and target estimates; a σ² sweep of the KT bounds.
+//! Kolchinsky–Tracey bounds, Ross's kNN estimator (class labels against the PCA-reduced layer),
+//! KSG and Gaussian on PCA-reduced layers; label-permutation nulls for the stimulus and target
+//! estimates; a σ² sweep of the KT bounds.
 
 use infoscope_estimators::kt::noise_sweep;
 use infoscope_estimators::significance::{Surrogate, surrogate_orders, surrogate_test};
@@ -59,13 +60,14 @@ pub(crate) fn layer_mi(
     let hidden_red = &p.hidden_pca.1;
 
     // The labelled panels (stimulus, target) share their curve list: the trial panel's
-    // (binned, KT lower, KT upper) and KSG.
+    // (binned, KT lower, KT upper) and Ross's kNN estimator (the classes are labels, never a
+    // number to KSG: SPEC.md §1.3).
     let trial_specs = binned_and_kt(config, est);
     let mut labelled = binned_and_kt(config, est);
     labelled.push(CurveId::new(
-        format!("KSG k={} on {} PCs", config.ksg.k, hidden_red.dims),
+        format!("kNN (Ross) k={} on {} PCs", config.ksg.k, hidden_red.dims),
         Bound::Point,
-        est.ksg_applied(hidden_red, None),
+        est.ross_applied(hidden_red),
     ));
 
     let per_step: Vec<StepValues> = (0..steps)
@@ -285,8 +287,8 @@ fn step_values(
     })
 }
 
-/// The labelled-panel estimates of one step: binned (per bin count), KT lower and upper, KSG;
-/// each with its permutation null (exactly 0 when the labels are constant).
+/// The labelled-panel estimates of one step: binned (per bin count), KT lower and upper, Ross's
+/// kNN estimator; each with its permutation null (exactly 0 when the labels are constant).
 fn labelled(
     est: &Estimators,
     symbols: &[Vec<i64>],
@@ -323,16 +325,16 @@ fn labelled(
         out.push((v, Some(StepNull::of(v, &test.null))));
     }
     let yf = float_column(labels);
-    let ksg = surrogate_test(
-        &est.ksg,
+    let ross = surrogate_test(
+        &est.ross,
         reduced,
         yf.view(),
         Surrogate::Permutation,
         config.permutations,
         config.seed,
     )?;
-    let v = ksg.estimate.nats();
-    out.push((v, Some(StepNull::of(v, &ksg.null))));
+    let v = ross.estimate.nats();
+    out.push((v, Some(StepNull::of(v, &ross.null))));
     Ok(out)
 }
 

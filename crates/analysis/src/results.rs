@@ -217,7 +217,7 @@ pub enum Preprocessing {
     /// integer class labels.
     NoisyLayer,
     /// The arguments projected on principal components: X always, Y too when it is a layer
-    /// (`None` when Y is the labels, as a column of floats).
+    /// (`None` when Y is the class labels, which the estimator reads as labels: `ross`).
     Reduced {
         /// The reduction of X.
         x: Reduction,
@@ -231,8 +231,8 @@ pub enum Preprocessing {
 pub struct MiCurve {
     /// A label for legends, e.g. `"binned, 2 bins/unit"`.
     pub label: String,
-    /// The estimator's method: `"binned"`, `"kt"`, `"ksg"` or `"gaussian"` (the `method` of
-    /// `config.spec`).
+    /// The estimator's method: `"binned"`, `"kt"`, `"ross"`, `"ksg"` or `"gaussian"` (the
+    /// `method` of `config.spec`).
     pub estimator: String,
     /// Point estimate or which bound.
     pub bound: Bound,

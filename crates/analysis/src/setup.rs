@@ -6,7 +6,7 @@ use infoscope_estimators::EstimatorSpec;
 use infoscope_estimators::discrete::symbols::{SymbolIds, ids_of_rows};
 use infoscope_estimators::discrete::{Binned, PlugIn};
 use infoscope_estimators::gaussian::Gaussian;
-use infoscope_estimators::knn::Ksg;
+use infoscope_estimators::knn::{Ksg, Ross};
 use infoscope_estimators::kt::KolchinskyTracey;
 use ndarray::{Array2, ArrayView2};
 
@@ -18,6 +18,10 @@ use crate::results::{AppliedEstimator, Preprocessing, Reduction};
 pub(crate) struct Estimators {
     pub kt: KolchinskyTracey,
     pub ksg: Ksg,
+    /// I(class; layer): Ross's discrete–continuous kNN estimator with the `[analysis.ksg]`
+    /// settings (`k`, `normalize`, `noise`, `seed`, `search`), as KSG on a class index read as
+    /// a number depends on how the classes are numbered (SPEC.md §1.3; issue 15).
+    pub ross: Ross,
     pub gaussian: Gaussian,
     /// Plug-in entropies and MI of the binned layers' symbols, with the binned table's
     /// correction: the same values as the binning estimator of the layer.
@@ -26,9 +30,11 @@ pub(crate) struct Estimators {
 
 impl Estimators {
     pub fn new(config: &AnalysisConfig) -> Result<Self> {
+        let ksg = config.ksg.check()?;
         Ok(Self {
             kt: config.kt.check()?,
-            ksg: config.ksg.check()?,
+            ross: ksg.label_estimator()?,
+            ksg,
             gaussian: config.gaussian.clone().check()?,
             plugin: PlugIn::params()
                 .correction(config.binned.correction)
@@ -36,7 +42,15 @@ impl Estimators {
         })
     }
 
-    /// KSG on PCA-reduced X (and Y, when it is a layer).
+    /// Ross's estimator on PCA-reduced X with class labels Y.
+    pub fn ross_applied(&self, x: &Reduction) -> AppliedEstimator {
+        AppliedEstimator {
+            spec: EstimatorSpec::Ross(self.ross.config()),
+            input: reduced(x, None),
+        }
+    }
+
+    /// KSG on PCA-reduced X and Y (both layers).
     pub fn ksg_applied(&self, x: &Reduction, y: Option<&Reduction>) -> AppliedEstimator {
         AppliedEstimator {
             spec: EstimatorSpec::Ksg(self.ksg.config()),

@@ -544,6 +544,69 @@ fn ksg_method_estimates_mi_and_entropy() {
     assert!(err.contains("k"), "{err}");
 }
 
+/// Issue 15: `ross` is offered by name (`methods`, `estimate --method ross`), and KSG given
+/// integer labels (an integer `.npy`) runs it, with the estimate recording `ross`.
+#[test]
+fn ross_method_and_ksg_on_integer_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 600;
+    let labels = Array1::from_shape_fn(n, |i| (i % 3) as i64);
+    let x = Array2::from_shape_fn((n, 2), |(i, j)| {
+        (i % 3) as f64 * 0.8 + ((i * (j + 2)) as f64 * 0.7312).sin()
+    });
+    let (xp, lp) = (dir.path().join("x.npy"), dir.path().join("l.npy"));
+    write_npy(&xp, &x).unwrap();
+    write_npy(&lp, &labels).unwrap();
+    use infoscope_estimators::MutualInformation;
+    let y = labels.mapv(|v| v as f64).insert_axis(ndarray::Axis(1));
+    let lib = infoscope_estimators::knn::Ross::params()
+        .k(4)
+        .check()
+        .unwrap();
+    let expected = lib.estimate(x.view(), y.view()).unwrap().nats();
+    for method in ["ross", "ksg"] {
+        let v = ok_json(&[
+            "estimate",
+            "--method",
+            method,
+            "--k",
+            "4",
+            "--x",
+            p(&xp),
+            "--y",
+            p(&lp),
+            "--json",
+        ]);
+        assert_eq!(
+            v["estimate"]["value"].as_f64().unwrap(),
+            expected,
+            "{method}"
+        );
+        assert_eq!(v["estimate"]["method"], "ross", "{method}");
+    }
+    let listed = String::from_utf8(infoscope(&["methods"]).stdout).unwrap();
+    assert!(
+        listed.contains("ross") && listed.contains("Ross 2014"),
+        "{listed}"
+    );
+    // Labels that are not integers are refused, naming `y`.
+    let bad = dir.path().join("bad.npy");
+    write_npy(&bad, &y.mapv(|v| v + 0.5)).unwrap();
+    let err = fails(&[
+        "estimate",
+        "--method",
+        "ross",
+        "--x",
+        p(&xp),
+        "--y",
+        p(&bad),
+    ]);
+    assert!(
+        err.contains("`y`") && err.contains("not an integer"),
+        "{err}"
+    );
+}
+
 #[test]
 fn ksg_options_conditional_and_kl_method() {
     use infoscope_estimators::knn::{KozachenkoLeonenko, Ksg, KsgAlgorithm};
@@ -1384,7 +1447,10 @@ fn an_estimates_config_rebuilds_its_estimator() {
         .iter()
         .map(|m| m["method"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["binned", "plugin", "gaussian", "ksg", "kl", "kt"]);
-    let kt = &listed[5]["defaults"];
+    assert_eq!(
+        names,
+        ["binned", "plugin", "gaussian", "ksg", "kl", "ross", "kt"]
+    );
+    let kt = &listed[6]["defaults"];
     assert!(kt["noise_var"].is_null() && kt["tile"] == 512, "{kt}");
 }

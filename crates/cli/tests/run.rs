@@ -381,7 +381,7 @@ fn analyze_results_read_back_with_their_estimators() {
         assert_eq!(estimator.name(), curve.estimator, "{}", curve.label);
         methods.push(curve.estimator.clone());
     }
-    for method in ["binned", "kt", "ksg", "gaussian"] {
+    for method in ["binned", "kt", "ross", "ksg", "gaussian"] {
         assert!(
             methods.iter().any(|m| m == method),
             "{method} in {methods:?}"

@@ -75,7 +75,9 @@ pub struct AnalysisConfig {
     #[serde(deserialize_with = "tables::kt")]
     pub kt: KtParams,
     /// `[analysis.ksg]`: the KSG estimator of the PCA-reduced layers (default `k = 3`,
-    /// `normalize = true`, the estimator's defaults otherwise).
+    /// `normalize = true`, the estimator's defaults otherwise). I(class; layer) uses these
+    /// settings with Ross's discrete–continuous estimator (`Ksg::label_estimator`),
+    /// which has no Theiler window.
     #[serde(deserialize_with = "tables::ksg")]
     pub ksg: KsgParams,
     /// `[analysis.gaussian]`: the Gaussian estimator of the PCA-reduced layers (the
@@ -184,7 +186,7 @@ impl AnalysisConfig {
                 .check()
                 .map_err(|e| invalid("kt_sweep", e))?;
         }
-        table("ksg", self.ksg.check())?;
+        table("ksg", self.ksg.check().and_then(|k| k.label_estimator()))?;
         table("gaussian", self.gaussian.clone().check())?;
         ensure_config!(
             self.pca_dims >= 1,

@@ -201,6 +201,8 @@ fn every_curve_is_rebuilt_from_its_stored_spec() {
     );
     assert_eq!(stim[0]["estimator"], "binned");
     assert_eq!(stim[2]["config"]["spec"]["noise_var"], 1.0);
+    assert_eq!(stim[4]["config"]["spec"]["method"], "ross");
+    assert_eq!(stim[4]["estimator"], "ross");
     assert_eq!(stim[4]["config"]["spec"]["k"], 4);
     assert_eq!(stim[4]["config"]["spec"]["normalize"], true);
     let back: Results = serde_json::from_str(&text).unwrap();
@@ -216,7 +218,7 @@ fn every_curve_is_rebuilt_from_its_stored_spec() {
     let y = classes(&rec);
     let layer = &net.layer;
     let mut methods = Vec::new();
-    // I(X; T_t) and I(trial; T_t): binned (two bin counts), KT lower and upper, KSG.
+    // I(X; T_t) and I(trial; T_t): binned (two bin counts), KT lower and upper, Ross.
     for c in &layer.stimulus.curves {
         check_labelled(&rec, c, Some(&y));
         methods.push((c.estimator.as_str(), c.bound));
@@ -245,6 +247,7 @@ fn every_curve_is_rebuilt_from_its_stored_spec() {
         ("binned", Bound::Point),
         ("kt", Bound::Lower),
         ("kt", Bound::Upper),
+        ("ross", Bound::Point),
         ("ksg", Bound::Point),
         ("gaussian", Bound::Point),
     ] {

@@ -312,7 +312,7 @@ impl KozachenkoLeonenko {
 }
 
 /// A noise level must be finite and positive.
-fn check_noise(noise: Noise) -> Result<()> {
+pub(crate) fn check_noise(noise: Noise) -> Result<()> {
     if let Noise::Gaussian { std } = noise {
         ensure_param!(
             std.is_finite() && std > 0.0,

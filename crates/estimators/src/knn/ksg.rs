@@ -4,6 +4,7 @@
 use ndarray::{Array2, ArrayView2, Axis, concatenate};
 
 use super::hyperparams::{KozachenkoLeonenko, Ksg, KsgAlgorithm};
+use super::mixed::Ross;
 use super::prepare::{break_ties, prepare, stream};
 use super::reorder::{Marginal, ReorderedKsg};
 use super::{NeighborIndex, TIE_JITTER, check_k_window};
@@ -96,6 +97,33 @@ impl Ksg {
         KozachenkoLeonenko::params()
             .k(p.k)
             .theiler(p.theiler)
+            .normalize(p.normalize)
+            .noise(p.noise)
+            .seed(p.seed)
+            .search(p.search)
+            .check()
+    }
+
+    /// [`Ross`] with this estimator's `k`, `normalize`, `noise`, `seed` and `search`: what KSG
+    /// runs for I(X;Y) when Y holds class labels (an integer-typed [`crate::Variable`]), since
+    /// KSG on a class index read as a number depends on how the classes are numbered (SPEC.md
+    /// §1.3). The algorithm (1 or 2) has no counterpart there.
+    ///
+    /// # Errors
+    /// [`EstimatorError::InvalidParameter`] named `theiler` for a Theiler window: neighbours
+    /// are searched within a class, where the sample order has no meaning.
+    pub fn label_estimator(&self) -> Result<Ross> {
+        let p = self.params;
+        ensure_param!(
+            p.theiler == 0,
+            "theiler",
+            "theiler = {}: class labels (an integer-typed Y) are estimated with the \
+             discrete–continuous rule (Ross 2014), which searches neighbours within a class and \
+             has no Theiler window; use theiler = 0, or give Y as floats to treat it as continuous",
+            p.theiler
+        );
+        Ross::params()
+            .k(p.k)
             .normalize(p.normalize)
             .noise(p.noise)
             .seed(p.seed)

@@ -1,5 +1,6 @@
 //! Exact neighbour search in the max-norm (Chebyshev distance), the engine under the
-//! Kraskov–Stögbauer–Grassberger and Kozachenko–Leonenko estimators (SPEC.md §1.3).
+//! Kraskov–Stögbauer–Grassberger and Kozachenko–Leonenko estimators (SPEC.md §1.3) and Ross's
+//! discrete–continuous estimator ([`Ross`], for I(X;Y) with Y a class label).
 //!
 //! Brief overview: points are the rows of an `n × d` matrix (`d` chosen at run time); the
 //! distance between rows `a` and `b` is `max_t |a_t − b_t|` over the columns of the view given
@@ -46,6 +47,7 @@ pub mod kdtree;
 mod kl;
 mod ksg;
 mod method;
+mod mixed;
 mod pairwise;
 mod prepare;
 mod reorder;
@@ -54,6 +56,7 @@ pub mod sorted;
 pub use hyperparams::{KozachenkoLeonenko, KozachenkoLeonenkoParams, Ksg, KsgAlgorithm, KsgParams};
 pub use index::{KthNeighbors, NearestNeighbors, NeighborIndex};
 pub use kdtree::KdTree;
+pub use mixed::{Ross, RossParams};
 pub use pairwise::PairwiseMi;
 pub use prepare::{Noise, TIE_JITTER, Ties};
 pub use sorted::SortedMarginal;

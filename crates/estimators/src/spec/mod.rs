@@ -73,7 +73,7 @@ use crate::Estimate;
 use crate::discrete::{BinnedParams, PlugInParams};
 use crate::error::{EstimatorError, Result};
 use crate::gaussian::GaussianParams;
-use crate::knn::{KozachenkoLeonenkoParams, KsgParams};
+use crate::knn::{KozachenkoLeonenkoParams, KsgParams, RossParams};
 use crate::kt::KtParams;
 
 /// A method's name and parameters, as listed by [`EstimatorSpec::METHODS`].
@@ -181,6 +181,8 @@ estimators! {
     Ksg(KsgParams),
     /// Kozachenko–Leonenko kNN entropy: [`crate::knn::KozachenkoLeonenko`].
     Kl(KozachenkoLeonenkoParams),
+    /// Ross's kNN MI between a continuous X and class labels Y: [`crate::knn::Ross`].
+    Ross(RossParams),
     /// Kolchinsky–Tracey bounds for a noisy layer: [`crate::kt::KolchinskyTracey`].
     Kt(KtParams),
 }

@@ -16,6 +16,7 @@ mod ksg_ties;
 mod kt;
 mod kt_significance;
 mod pairwise;
+mod ross;
 mod significance;
 mod spec;
 mod surrogate_reuse;

@@ -46,6 +46,9 @@ const KSG_CONSTANT: &str = "a constant X puts every other sample inside the radi
     (n_x = N − 1) and the radius is Y's k-th neighbour distance (n_y = k − 1): each local value \
     is ψ(k) + ψ(N) − ψ(N) − ψ(k) = 0";
 
+const ROSS_CONSTANT: &str = "a constant X puts every sample at distance 0: each local value \
+    is the plug-in rule ψ(N) − ψ(N_c) + ψ(N_c) − ψ(N) = 0";
+
 /// Every setting of the suite.
 pub(crate) fn cases() -> Vec<Case> {
     use Expect::{Error, Skip, Value};
@@ -326,6 +329,53 @@ pub(crate) fn cases() -> Vec<Case> {
                     "the noise alone: h(N(0, σ²))",
                 ),
                 non_integer_label: Skip(NO_LABELS),
+                ..BadInputs::checked("x")
+            },
+        },
+        Case {
+            name: "ross, defaults",
+            spec: r#"{"method": "ross"}"#,
+            reads: Reads::LayerLabels,
+            quantities: &[MI],
+            symmetry: Symmetry::Not("X is continuous and Y its class labels: the roles differ"),
+            permutation: Some((
+                SUM_ORDER,
+                "the same classes and counts per sample, averaged in another order",
+            )),
+            locals: &[MI],
+            pairwise: false,
+            per_unit: false,
+            bad: BadInputs {
+                one_sample: one_sample_is_too_few,
+                constant_x: Value(0.0, 1e-12, ROSS_CONSTANT),
+                non_integer_label: Error(Kind::NotInteger, "y"),
+                ..BadInputs::checked("x")
+            },
+        },
+        Case {
+            name: "ross, k = 5, normalize + noise 1e-8, kd-tree",
+            spec: r#"{"method": "ross", "k": 5, "normalize": true, "noise": 1e-8, "seed": 3,
+                      "search": "kd_tree"}"#,
+            reads: Reads::LayerLabels,
+            quantities: &[MI],
+            symmetry: Symmetry::Not("X is continuous and Y its class labels: the roles differ"),
+            permutation: Some((
+                1e-6,
+                "the noise is drawn by row position, so permuted rows get other draws; the \
+                 estimate depends on counts alone, which σ = 1e-8 does not change on continuous \
+                 data (as for KSG with noise)",
+            )),
+            locals: &[MI],
+            pairwise: false,
+            per_unit: false,
+            bad: BadInputs {
+                one_sample: one_sample_is_too_few,
+                // z-scoring centres the constant column; the jitter then separates the
+                // samples, each ball holds the k same-class neighbours and some of the others:
+                // the estimate is that of labels independent of X, near 0 (its sd at N = 300 is
+                // ≈ 0.03, from the independence test's 0.013 at N = 2000; 0.2 is ≫ 4 sd).
+                constant_x: Value(0.0, 0.2, "labels independent of a noise-only X"),
+                non_integer_label: Error(Kind::NotInteger, "y"),
                 ..BadInputs::checked("x")
             },
         },
