@@ -143,7 +143,7 @@ fn run_small_experiment_end_to_end() {
         assert_eq!(net["recording"]["n_trials"], 64);
         let on = onset(net);
         assert!(on >= 5, "a fixation period precedes the stimulus");
-        check_stimulus_null(net, on, 5, &["KT lower", "KT upper", "KSG"]);
+        check_stimulus_null(net, on, 5, &["KT lower", "KT upper", "kNN (Ross)"]);
         check_kt_order(net);
         // Binned I(trial; T_t) with 30 bins per unit: every trial a distinct pattern after
         // onset, so the value is exactly ln(trials) (= log2(trials) bits) (SPEC.md §3).
