@@ -90,21 +90,25 @@ impl Default for KsgParams {
     }
 }
 
-/// The consuming setters of the neighbour-search settings KSG and Kozachenko–Leonenko share
-/// (`k`, `theiler`, `normalize`, `noise`, `seed`, `search`), for both parameter types.
+/// The consuming setters of the neighbour-search settings every kNN estimator shares (`k`,
+/// `normalize`, `noise`, `seed`, `search`; with `theiler` the window's too), for every
+/// parameter type that has them.
 macro_rules! neighbour_setters {
+    (theiler) => {
+        /// Set the Theiler window.
+        #[must_use]
+        pub fn theiler(mut self, w: usize) -> Self {
+            self.theiler = w;
+            self
+        }
+
+        $crate::knn::hyperparams::neighbour_setters!();
+    };
     () => {
         /// Set the number of neighbours.
         #[must_use]
         pub fn k(mut self, k: usize) -> Self {
             self.k = k;
-            self
-        }
-
-        /// Set the Theiler window.
-        #[must_use]
-        pub fn theiler(mut self, w: usize) -> Self {
-            self.theiler = w;
             self
         }
 
@@ -137,9 +141,10 @@ macro_rules! neighbour_setters {
         }
     };
 }
+pub(crate) use neighbour_setters;
 
 impl KsgParams {
-    neighbour_setters!();
+    neighbour_setters!(theiler);
 
     /// Choose algorithm 1 or 2.
     #[must_use]
@@ -270,7 +275,7 @@ impl Default for KozachenkoLeonenkoParams {
 }
 
 impl KozachenkoLeonenkoParams {
-    neighbour_setters!();
+    neighbour_setters!(theiler);
 
     /// Validate the parameters.
     ///

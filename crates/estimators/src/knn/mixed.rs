@@ -51,40 +51,7 @@ impl Default for RossParams {
 }
 
 impl RossParams {
-    /// Set the number of same-class neighbours.
-    #[must_use]
-    pub fn k(mut self, k: usize) -> Self {
-        self.k = k;
-        self
-    }
-
-    /// z-score every column of X before the search.
-    #[must_use]
-    pub fn normalize(mut self, normalize: bool) -> Self {
-        self.normalize = normalize;
-        self
-    }
-
-    /// Add noise to X before the search (off by default).
-    #[must_use]
-    pub fn noise(mut self, noise: Noise) -> Self {
-        self.noise = noise;
-        self
-    }
-
-    /// Seed of the noise stream.
-    #[must_use]
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// Force a neighbour-search backend.
-    #[must_use]
-    pub fn search(mut self, search: SearchMethod) -> Self {
-        self.search = search;
-        self
-    }
+    super::hyperparams::neighbour_setters!();
 
     /// Validate the parameters.
     ///

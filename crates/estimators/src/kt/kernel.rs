@@ -6,7 +6,7 @@
 //! diagonal), computed by faer's GEMM one `tile × tile` block at a time, so memory is
 //! `O(tile²)` per thread whatever n is. The columns are centred first (distances do not change,
 //! and a common offset no longer inflates the norms), and a pair whose Gram form has lost more
-//! than 20 of its 52 bits to cancellation ([`CANCELLATION`]) gets its squared distance summed
+//! than 20 of its 52 bits to cancellation (`CANCELLATION`) gets its squared distance summed
 //! directly, so the result is translation-invariant and exact to ~1e-6 relative even for
 //! near rows far from the mean. Row tiles run in parallel; every row sums its column
 //! tiles in ascending order, and the final sum over rows is sequential, so the result does not

@@ -38,3 +38,13 @@ pub fn gaussian_pairs(seed: u64, n: usize, d: usize, rho: f64) -> (Array2<f64>, 
     let y = &x * rho + &e * (1.0 - rho * rho).sqrt();
     (x, y)
 }
+
+/// The max-norm (Chebyshev) distance between rows `i` and `j` of `a`, written out for the
+/// oracles.
+pub fn dist(a: ndarray::ArrayView2<'_, f64>, i: usize, j: usize) -> f64 {
+    a.row(i)
+        .iter()
+        .zip(a.row(j).iter())
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}

@@ -10,17 +10,9 @@ use infoscope_estimators::knn::{
 use ndarray::{Array2, ArrayView2, array, s};
 use proptest::prelude::*;
 
-use crate::common::{normals, permutation};
+use crate::common::{dist, normals, permutation};
 
 /// Max-norm distance, written independently of the library.
-fn dist(a: ArrayView2<'_, f64>, i: usize, j: usize) -> f64 {
-    a.row(i)
-        .iter()
-        .zip(a.row(j).iter())
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
-}
-
 /// The datasets of the oracle tier: continuous, and three kinds with many exact ties.
 fn datasets(seed: u64, n: usize, d: usize) -> Vec<(&'static str, Array2<f64>)> {
     let x = normals(seed, n, d);

@@ -5,15 +5,7 @@
 use infoscope_estimators::knn::{NeighborIndex, SearchMethod};
 use ndarray::{Array2, ArrayView2};
 
-use crate::common::normals;
-
-fn dist(a: ArrayView2<'_, f64>, i: usize, j: usize) -> f64 {
-    a.row(i)
-        .iter()
-        .zip(a.row(j).iter())
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
-}
+use crate::common::{dist, normals};
 
 /// All candidates of point `i` under window `w`, sorted by (distance, index).
 fn sorted_candidates(a: ArrayView2<'_, f64>, i: usize, w: usize) -> Vec<(f64, usize)> {

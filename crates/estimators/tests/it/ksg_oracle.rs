@@ -10,15 +10,7 @@ use infoscope_estimators::special::digamma;
 use infoscope_estimators::{ConditionalMutualInformation, EstimatorError, MutualInformation};
 use ndarray::{Array2, ArrayView2, Axis, concatenate};
 
-use crate::common::{gaussian_pairs, normals, permutation};
-
-fn dist(a: ArrayView2<'_, f64>, i: usize, j: usize) -> f64 {
-    a.row(i)
-        .iter()
-        .zip(a.row(j).iter())
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
-}
+use crate::common::{dist, gaussian_pairs, normals, permutation};
 
 fn join(parts: &[ArrayView2<'_, f64>]) -> Array2<f64> {
     concatenate(Axis(1), parts).unwrap()

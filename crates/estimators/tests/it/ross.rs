@@ -11,15 +11,7 @@ use infoscope_estimators::{EstimatorError, MutualInformation, Quantity};
 use ndarray::{Array2, ArrayView2, Axis};
 use rand::RngExt;
 
-use crate::common::{labels, normals, rng};
-
-fn dist(a: ArrayView2<'_, f64>, i: usize, j: usize) -> f64 {
-    a.row(i)
-        .iter()
-        .zip(a.row(j).iter())
-        .map(|(x, y)| (x - y).abs())
-        .fold(0.0, f64::max)
-}
+use crate::common::{dist, labels, normals, rng};
 
 /// The local values straight from the definitions, O(n²): singletons dropped, k_i =
 /// min(k, N_c − 1), d_i the k_i-th same-class distance, m_i the others within ≤ d_i; at
