@@ -79,7 +79,8 @@ def test_estimator_tables_name_the_estimators_parameters():
         rec, permutations=3, layer_bins=[2], ksg={"k": 4}, binned={"correction": "miller-madow"}
     )
     specs = {c.estimator: c.config["spec"] for c in a.layer.stimulus.curves}
-    assert specs["ksg"]["k"] == 4 and specs["ksg"]["normalize"] is True
+    # The class information uses the [analysis.ksg] settings with Ross's estimator (#15).
+    assert specs["ross"]["k"] == 4 and specs["ross"]["normalize"] is True
     assert specs["binned"]["correction"] == "miller-madow" and specs["binned"]["y_kind"] == "labels"
     assert specs["kt"].to_dict() == {"method": "kt", "noise_var": 1.0, "tile": 512}
     assert infoscope.default_analysis_config()["ksg"]["k"] == 3

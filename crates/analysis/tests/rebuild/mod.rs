@@ -194,7 +194,8 @@ fn every_curve_is_rebuilt_from_its_stored_spec() {
                 "method": "binned",
                 "policy": {"kind": "fixed_intervals", "lo": 0.0, "hi": 1.0, "n_bins": 2},
                 "correction": "miller-madow",
-                "y_kind": "labels"
+                "y_kind": "labels",
+                "x_kind": "auto"
             },
             "input": {"kind": "unit_scaled", "bin_range": "recording"}
         })

@@ -33,15 +33,6 @@ pub enum VariableKind {
     Continuous,
 }
 
-impl VariableKind {
-    /// Whether this is [`VariableKind::Auto`] (the default, left out of serialised `x_kind`s
-    /// so records made before `x_kind` existed read the same).
-    #[must_use]
-    pub fn is_auto(&self) -> bool {
-        *self == VariableKind::Auto
-    }
-}
-
 /// The name [`VariableKind`] had when only Y could be read as labels (kept for compatibility).
 pub type YKind = VariableKind;
 
@@ -61,8 +52,7 @@ pub const MIN_ROWS_PER_SYMBOL: usize = 5;
 /// An integer X read as symbols under `auto` with more distinct values than
 /// `n / `[`MIN_ROWS_PER_SYMBOL`] (fewer than 5 rows per symbol) keeps its symbols, but the
 /// estimate warns that the plug-in is then biased upwards and suggests `x_kind =
-/// "continuous"`. `x_kind = "auto"` is left out when the parameters are serialised, so records
-/// written before it existed are unchanged.
+/// "continuous"`. A record written before `x_kind` existed reads as `auto`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BinnedParams {
@@ -74,7 +64,6 @@ pub struct BinnedParams {
     /// How Y and Z are read.
     pub y_kind: VariableKind,
     /// How X is read.
-    #[serde(skip_serializing_if = "VariableKind::is_auto")]
     pub x_kind: VariableKind,
 }
 

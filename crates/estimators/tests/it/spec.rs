@@ -653,8 +653,8 @@ fn issue15_every_binned_quantity_reads_integer_x_as_symbols() {
         .unwrap()
         .nats();
     assert_eq!(t.estimate.nats().to_bits(), p.to_bits());
-    // Recorded as given: `auto` is the default and is left out of the record.
-    assert_eq!(t.estimate.config.get("x_kind"), None);
+    // Recorded as given (`auto`, not the resolved reading, which is `x_read_as`).
+    assert_eq!(t.estimate.config["x_kind"], json!("auto"));
     assert_eq!(t.estimate.config["y_kind"], json!("auto"));
 }
 
