@@ -87,6 +87,7 @@ impl<'a> Prepared<'a> {
             seed: m.seed,
             performance: m.performance,
             notes: m.notes.clone(),
+            arrays_read: self.rec.arrays_read.clone(),
         }
     }
 

@@ -105,6 +105,10 @@ pub struct RecordingSummary {
     pub performance: Option<f64>,
     /// Notes from the recording (e.g. a missing sidecar).
     pub notes: Vec<String>,
+    /// The arrays found in the recording's file and how each was read (empty for a recording
+    /// built in memory).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arrays_read: Vec<String>,
 }
 
 /// The time axis: step `t` is at `t · dt_ms` ms.

@@ -70,6 +70,7 @@ fn recording(gain: f64, seed: u64) -> Recording {
         mask: Array3::zeros((0, 0, 0)),
         labels,
         meta,
+        arrays_read: Vec::new(),
     }
 }
 

@@ -126,6 +126,24 @@ pub enum EstimatorError {
         /// What the user can do instead (empty, or starting with "; ").
         hint: String,
     },
+    /// An input or count would need more memory than the budget allows
+    /// ([`crate::budget::memory_limit`]).
+    #[error(
+        "argument `{argument}`: {what} would need {needed} of memory, more than the {limit} \
+         allowed (set INFOSCOPE_MAX_MEMORY to change the limit); {hint}"
+    )]
+    TooLarge {
+        /// The argument whose size drives the allocation.
+        argument: &'static str,
+        /// What would be allocated.
+        what: String,
+        /// The memory it would need, for people (`"80.0 GB"`).
+        needed: String,
+        /// The budget, for people.
+        limit: String,
+        /// How to go on instead.
+        hint: String,
+    },
     /// The question needs an argument that was not given.
     #[error("{question} needs argument `{argument}`")]
     MissingArgument {

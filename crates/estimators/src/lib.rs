@@ -48,6 +48,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod budget;
 pub mod discrete;
 pub mod error;
 pub mod estimate;

@@ -93,6 +93,9 @@ pub struct Recording {
     pub labels: Array1<f64>,
     /// The sidecar.
     pub meta: RecordingMeta,
+    /// How each array was found and read, one line per key (e.g. "`targets` int64
+    /// [64, 30]: integer classes per step"); empty for a recording built in memory.
+    pub arrays_read: Vec<String>,
 }
 
 /// The optional arrays of a recording, each `[trial, time, C]` when present.
@@ -156,6 +159,7 @@ impl Recording {
             mask: trial_major(batch.mask.view()),
             labels: batch.angles.clone(),
             meta,
+            arrays_read: Vec::new(),
         })
     }
 
@@ -293,6 +297,7 @@ impl Recording {
             mask: optional_3d("mask", optional.mask)?,
             labels,
             meta,
+            arrays_read: Vec::new(),
         })
     }
 }
