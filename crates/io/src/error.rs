@@ -81,8 +81,8 @@ pub enum IoError {
     },
     /// The array's element type is not one infoscope reads.
     #[error(
-        "{}{}: unsupported dtype {dtype}; supported are float64, float32, int64, int32, int16, \
-         int8, uint64, uint32, uint16, uint8 and bool",
+        "{}{}: unsupported dtype {dtype}; supported are float64, float32, float16, int64, int32, \
+         int16, int8, uint64, uint32, uint16, uint8 and bool (either byte order)",
         .path.display(),
         key_suffix(.key)
     )]
@@ -96,7 +96,8 @@ pub enum IoError {
     },
     /// A `:key` was given for a plain `.npy` file, which holds one unnamed array.
     #[error(
-        "{} is a .npy file holding a single array; remove the ':{key}' (keys select arrays in .npz archives)",
+        "{} is a .npy file, which holds a single array: remove the ':{key}' (':KEY' selects one \
+         array of an .npz archive)",
         .path.display()
     )]
     KeyOnNpy {
@@ -144,6 +145,19 @@ pub enum IoError {
         index: usize,
         /// The offending value.
         value: f64,
+    },
+    /// Reading the array would need more memory than the budget allows
+    /// ([`infoscope_budget::check`]); refused before anything is allocated or inflated.
+    #[error("{}{}: {what} {source}", .path.display(), key_suffix(.key))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The array inside an `.npz`, if any.
+        key: Option<String>,
+        /// What was to be read, with its declared shape, dtype and size.
+        what: String,
+        /// The memory it would need and the budget.
+        source: infoscope_budget::Exceeded,
     },
     /// The data could not be turned into bytes (JSON serialisation, npy header formatting, a
     /// duplicate array name in an `.npz`, ...).

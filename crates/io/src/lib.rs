@@ -6,7 +6,7 @@
 //! - **Where an array is**: [`ArraySource`], written `FILE[:key]` (`rec.npz:hidden`).
 //! - **Reading**: [`read_array`] gives a [`LoadedArray`] (floats or integers, with the file's
 //!   dtype); [`read_matrix`] gives `(samples, dims)` as `f64` (1-D data as `(n, 1)`);
-//!   [`read_labels`] gives integer labels; [`read_json`] any deserialisable type.
+//!   [`read_labels`] gives integer labels; [`npz_keys`] lists an archive's arrays; [`read_json`] any deserialisable type.
 //! - **Writing**, always atomically (temporary file in the same directory, synced, then
 //!   renamed): [`write_atomic`] for any bytes, [`write_npy`], [`write_npz`] /
 //!   [`write_npz_with`], [`write_json`], [`write_text`], [`write_bytes`].
@@ -37,6 +37,6 @@ pub use array::{LoadedArray, NumericArray};
 pub use atomic::{read_json, write_atomic, write_bytes, write_json, write_text};
 pub use error::{IoError, Result};
 pub use npy::{
-    NpzSink, read_array, read_labels, read_matrix, write_npy, write_npz, write_npz_with,
+    NpzSink, npz_keys, read_array, read_labels, read_matrix, write_npy, write_npz, write_npz_with,
 };
 pub use source::ArraySource;

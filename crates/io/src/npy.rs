@@ -1,18 +1,16 @@
 //! Reading and writing `.npy` files and `.npz` archives.
 
 use std::fs::File;
-use std::io::{BufWriter, Cursor, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-use ndarray::{Array1, Array2, ArrayD, ArrayViewD, Dimension, Ix2};
+use ndarray::{Array1, Array2, ArrayD, ArrayViewD, Dimension, Ix2, IxDyn, ShapeBuilder};
 use ndarray_npy::npy::header::Header;
-use ndarray_npy::{
-    NpzWriter, ReadNpyExt, ReadableElement, WriteNpyError, WriteNpyExt, WriteNpzError,
-};
+use ndarray_npy::{NpzWriter, WriteNpyError, WriteNpyExt, WriteNpzError};
 use zip::ZipArchive;
 
 use crate::array::{LoadedArray, NumericArray};
-use crate::atomic::{read_file, write_atomic_file, write_error};
+use crate::atomic::{write_atomic_file, write_error};
 use crate::error::{IoError, Result};
 use crate::source::ArraySource;
 
@@ -21,6 +19,7 @@ use crate::source::ArraySource;
 enum Dtype {
     F64,
     F32,
+    F16,
     I64,
     I32,
     I16,
@@ -32,30 +31,61 @@ enum Dtype {
     Bool,
 }
 
-impl Dtype {
-    /// The dtype of a numpy `descr` string, limited to the spellings ndarray-npy reads.
-    fn from_descr(descr: &str) -> Option<Self> {
-        Some(match descr {
-            "<f8" | ">f8" => Self::F64,
-            "<f4" | ">f4" => Self::F32,
-            "<i8" | ">i8" => Self::I64,
-            "<i4" | ">i4" => Self::I32,
-            "<i2" | ">i2" => Self::I16,
-            "|i1" | "i1" | "b" => Self::I8,
-            "<u8" | ">u8" => Self::U64,
-            "<u4" | ">u4" => Self::U32,
-            "<u2" | ">u2" => Self::U16,
-            "|u1" | "u1" | "B" => Self::U8,
-            "|b1" => Self::Bool,
-            _ => return None,
-        })
-    }
+/// A dtype with its byte order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Descr {
+    dtype: Dtype,
+    big_endian: bool,
+}
 
+impl Descr {
+    /// The dtype of a numpy `descr` string: an optional byte order (`<`, `>`, `|`, `=`), a
+    /// kind (`f`, `i`, `u`, `b`) and a size, or the one-letter codes `b`, `B` and `?`.
+    fn parse(descr: &str) -> Option<Self> {
+        let single = match descr {
+            "b" => Some(Dtype::I8),
+            "B" => Some(Dtype::U8),
+            "?" => Some(Dtype::Bool),
+            _ => None,
+        };
+        if let Some(dtype) = single {
+            return Some(Self {
+                dtype,
+                big_endian: false,
+            });
+        }
+        let (big_endian, rest) = match descr.as_bytes().first()? {
+            b'<' | b'|' => (false, &descr[1..]),
+            b'>' => (true, &descr[1..]),
+            b'=' => (cfg!(target_endian = "big"), &descr[1..]),
+            _ => (false, descr),
+        };
+        let dtype = match rest {
+            "f8" => Dtype::F64,
+            "f4" => Dtype::F32,
+            "f2" | "e" => Dtype::F16,
+            "i8" => Dtype::I64,
+            "i4" => Dtype::I32,
+            "i2" => Dtype::I16,
+            "i1" => Dtype::I8,
+            "u8" => Dtype::U64,
+            "u4" => Dtype::U32,
+            "u2" => Dtype::U16,
+            "u1" => Dtype::U8,
+            "b1" => Dtype::Bool,
+            _ => return None,
+        };
+        Some(Self { dtype, big_endian })
+    }
+}
+
+impl Dtype {
     /// The numpy name.
     fn name(self) -> &'static str {
         match self {
             Self::F64 => "float64",
             Self::F32 => "float32",
+            Self::F16 => "float16",
             Self::I64 => "int64",
             Self::I32 => "int32",
             Self::I16 => "int16",
@@ -73,7 +103,7 @@ impl Dtype {
         match self {
             Self::F64 | Self::I64 | Self::U64 => 8,
             Self::F32 | Self::I32 | Self::U32 => 4,
-            Self::I16 | Self::U16 => 2,
+            Self::F16 | Self::I16 | Self::U16 => 2,
             Self::I8 | Self::U8 | Self::Bool => 1,
         }
     }
@@ -101,21 +131,23 @@ fn kind_of(path: &Path) -> Option<Kind> {
 ///
 /// For an `.npz`, `src.key` selects the array (given with or without the `.npy` suffix numpy
 /// stores); without a key the archive must hold exactly one array. Supported dtypes are
-/// float64 and float32 (read as [`NumericArray::Float`]) and int64, int32, int16, int8,
-/// uint64, uint32, uint16, uint8 and bool (read as [`NumericArray::Int`], bool as 0/1), in
-/// either byte order and in C or Fortran order; the result is always in C order. Compressed
-/// (`np.savez_compressed`) archives are read too.
+/// float64, float32 and float16 (read exactly as [`NumericArray::Float`]) and int64, int32,
+/// int16, int8, uint64, uint32, uint16, uint8 and bool (read as [`NumericArray::Int`], bool
+/// as 0/1), in either byte order and in C or Fortran order; the result is always in C order.
+/// Compressed (`np.savez_compressed`) archives are read too.
 ///
-/// The declared size of the data is checked against the bytes present before anything is
-/// allocated, so a truncated or forged file is refused rather than read.
+/// Before anything is allocated or inflated, the size the header declares is checked against
+/// the memory budget ([`infoscope_budget::check`]) and against the bytes present; an archive
+/// member is never inflated beyond the size its header implies. So a truncated or forged
+/// file, or a zip bomb, is refused rather than read.
 ///
 /// # Errors
 ///
 /// [`IoError::UnknownExtension`] (neither `.npy` nor `.npz`), [`IoError::KeyOnNpy`],
 /// [`IoError::NotFound`], [`IoError::Read`], [`IoError::Corrupt`] (bad header, truncated
-/// data, invalid zip), [`IoError::MissingKey`], [`IoError::AmbiguousKey`],
-/// [`IoError::Empty`], [`IoError::UnsupportedDtype`], [`IoError::ValueOutOfRange`] (a uint64
-/// above `i64::MAX`).
+/// data, data longer than the header declares, invalid zip), [`IoError::TooLarge`] (over the
+/// memory budget), [`IoError::MissingKey`], [`IoError::AmbiguousKey`], [`IoError::Empty`],
+/// [`IoError::UnsupportedDtype`], [`IoError::ValueOutOfRange`] (a uint64 above `i64::MAX`).
 ///
 /// ```
 /// use infoscope_io::{read_array, write_npz, ArraySource};
@@ -146,8 +178,9 @@ pub fn read_array(src: &ArraySource) -> Result<LoadedArray> {
                     key: key.clone(),
                 });
             }
-            let bytes = read_file(path)?;
-            let (data, dtype) = decode_npy(&bytes, path, None)?;
+            let file = open(path)?;
+            let len = file.metadata().map_err(|e| read_error(path, e))?.len();
+            let (data, dtype) = read_npy_stream(BufReader::new(file), Some(len), path, None)?;
             Ok(LoadedArray {
                 data,
                 dtype: dtype.name().to_owned(),
@@ -155,10 +188,14 @@ pub fn read_array(src: &ArraySource) -> Result<LoadedArray> {
             })
         }
         Kind::Npz => {
-            let bytes = read_file(path)?;
-            let (member, bytes) = extract_member(bytes, path, src.key.as_deref())?;
+            let mut zip = open_zip(path)?;
+            let member = pick_member(&zip, path, src.key.as_deref())?;
             let key = display_name(&member).to_owned();
-            let (data, dtype) = decode_npy(&bytes, path, Some(&key))?;
+            let file = zip.by_name(&member).map_err(|e| {
+                corrupt(path, Some(&key), format!("cannot open archive member: {e}"))
+            })?;
+            let declared = file.size();
+            let (data, dtype) = read_npy_stream(file, Some(declared), path, Some(&key))?;
             Ok(LoadedArray {
                 data,
                 dtype: dtype.name().to_owned(),
@@ -166,6 +203,21 @@ pub fn read_array(src: &ArraySource) -> Result<LoadedArray> {
             })
         }
     }
+}
+
+/// The names of the arrays in an `.npz` archive (without the `.npy` suffix), in archive order.
+///
+/// Reads only the archive's directory, no array.
+///
+/// # Errors
+///
+/// [`IoError::NotFound`], [`IoError::Read`], [`IoError::Corrupt`] (not a zip archive).
+pub fn npz_keys(path: &Path) -> Result<Vec<String>> {
+    let zip = open_zip(path)?;
+    Ok(zip
+        .file_names()
+        .map(|n| display_name(n).to_owned())
+        .collect())
 }
 
 /// Reads an array as a matrix of samples (rows) by dimensions (columns), converted to `f64`.
@@ -276,78 +328,123 @@ fn corrupt(path: &Path, key: Option<&str>, detail: impl std::fmt::Display) -> Io
     }
 }
 
+/// [`IoError::Read`] for `path`.
+fn read_error(path: &Path, source: std::io::Error) -> IoError {
+    IoError::Read {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Opens `path` for reading, mapping a missing file to [`IoError::NotFound`].
+fn open(path: &Path) -> Result<File> {
+    File::open(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            IoError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            read_error(path, source)
+        }
+    })
+}
+
+/// The archive at `path`, reading only its directory.
+fn open_zip(path: &Path) -> Result<ZipArchive<BufReader<File>>> {
+    let file = open(path)?;
+    ZipArchive::new(BufReader::new(file))
+        .map_err(|e| corrupt(path, None, format!("not a valid .npz (zip) archive: {e}")))
+}
+
 /// A member name without the `.npy` suffix numpy adds.
 fn display_name(member: &str) -> &str {
     member.strip_suffix(".npy").unwrap_or(member)
 }
 
-/// Picks the member named by `key` (or the only one) and returns its name and bytes.
-fn extract_member(bytes: Vec<u8>, path: &Path, key: Option<&str>) -> Result<(String, Vec<u8>)> {
-    let mut zip = ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| corrupt(path, None, format!("not a valid .npz (zip) archive: {e}")))?;
-    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+/// The member named by `key` (with or without `.npy`), or the archive's only one.
+fn pick_member<R: Read + std::io::Seek>(
+    zip: &ZipArchive<R>,
+    path: &Path,
+    key: Option<&str>,
+) -> Result<String> {
+    let names: Vec<&str> = zip.file_names().collect();
     let available = || names.iter().map(|n| display_name(n).to_owned()).collect();
-    let member = match key {
+    match key {
         Some(key) => {
             let with_suffix = format!("{key}.npy");
-            if names.iter().any(|n| n == key) {
-                key.to_owned()
-            } else if names.contains(&with_suffix) {
-                with_suffix
+            if names.contains(&key) {
+                Ok(key.to_owned())
+            } else if names.contains(&with_suffix.as_str()) {
+                Ok(with_suffix)
             } else {
-                return Err(IoError::MissingKey {
+                Err(IoError::MissingKey {
                     path: path.to_path_buf(),
                     key: key.to_owned(),
                     available: available(),
-                });
+                })
             }
         }
         None => match names.as_slice() {
-            [only] => only.clone(),
-            [] => {
-                return Err(IoError::Empty {
-                    path: path.to_path_buf(),
-                });
-            }
-            _ => {
-                return Err(IoError::AmbiguousKey {
-                    path: path.to_path_buf(),
-                    available: available(),
-                });
-            }
+            [only] => Ok((*only).to_owned()),
+            [] => Err(IoError::Empty {
+                path: path.to_path_buf(),
+            }),
+            _ => Err(IoError::AmbiguousKey {
+                path: path.to_path_buf(),
+                available: available(),
+            }),
         },
-    };
-    let shown = display_name(&member).to_owned();
-    let mut file = zip.by_name(&member).map_err(|e| {
-        corrupt(
-            path,
-            Some(&shown),
-            format!("cannot open archive member: {e}"),
-        )
-    })?;
-    // The declared size is only a hint (it could be forged): cap the up-front reservation.
-    let hint = usize::try_from(file.size()).unwrap_or(0).min(1 << 26);
-    let mut data = Vec::with_capacity(hint);
-    file.read_to_end(&mut data).map_err(|e| {
-        corrupt(
-            path,
-            Some(&shown),
-            format!("cannot extract archive member: {e}"),
-        )
-    })?;
-    drop(file);
-    Ok((member, data))
+    }
 }
 
-/// Parses a complete `.npy` image.
-fn decode_npy(bytes: &[u8], path: &Path, key: Option<&str>) -> Result<(NumericArray, Dtype)> {
-    let mut cursor = Cursor::new(bytes);
-    let header = Header::from_reader(&mut cursor)
+/// A reader that counts the bytes it has handed out.
+struct Counted<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// The bytes an array of `shape` and `dtype` holds in the file, and the memory reading it
+/// needs (the file's bytes plus the 8-byte values they become), both saturating.
+fn array_sizes(shape: &[usize], item_size: usize) -> (u128, u128) {
+    let count = shape
+        .iter()
+        .fold(1_u128, |acc, &d| acc.saturating_mul(d as u128));
+    (
+        infoscope_budget::bytes_of(count, item_size),
+        infoscope_budget::bytes_of(count, item_size + 8),
+    )
+}
+
+/// Reads an `.npy` image from `reader`: the header, then exactly the data it declares.
+///
+/// `total` is the image's size where it is known beforehand (the file's length, the archive
+/// member's declared size): a size that disagrees with the header is refused before reading
+/// the data. The declared size is also checked against the memory budget, and never more than
+/// one byte past the declared data is read.
+fn read_npy_stream<R: Read>(
+    reader: R,
+    total: Option<u64>,
+    path: &Path,
+    key: Option<&str>,
+) -> Result<(NumericArray, Dtype)> {
+    let mut reader = Counted {
+        inner: reader,
+        count: 0,
+    };
+    let header = Header::from_reader(&mut reader)
         .map_err(|e| corrupt(path, key, format!("invalid .npy header: {e}")))?;
-    let Some(dtype) = header
+    let Some(descr) = header
         .type_descriptor
         .as_string()
-        .and_then(|d| Dtype::from_descr(d))
+        .and_then(|d| Descr::parse(d))
     else {
         let descr = header
             .type_descriptor
@@ -360,61 +457,195 @@ fn decode_npy(bytes: &[u8], path: &Path, key: Option<&str>) -> Result<(NumericAr
             dtype: descr,
         });
     };
+    let dtype = descr.dtype;
+    let shape = header.shape.clone();
 
-    // Check the declared size against the bytes present before anything is allocated.
-    let header_len = usize::try_from(cursor.position()).unwrap_or(usize::MAX);
-    let available = bytes.len().saturating_sub(header_len);
-    let shape = &header.shape;
-    let expected = shape
-        .iter()
-        .try_fold(1_usize, |acc, &d| acc.checked_mul(d))
-        .and_then(|n| n.checked_mul(dtype.item_size()))
-        .filter(|&n| isize::try_from(n).is_ok());
-    match expected {
-        None => {
-            return Err(corrupt(
-                path,
-                key,
-                format!("header declares shape {shape:?}, which is too large"),
-            ));
-        }
-        Some(n) if n > available => {
+    // Sizes first: the memory budget, then the bytes present, before any allocation.
+    let (file_bytes, needed) = array_sizes(&shape, dtype.item_size());
+    infoscope_budget::check(needed).map_err(|source| IoError::TooLarge {
+        path: path.to_path_buf(),
+        key: key.map(str::to_owned),
+        what: format!(
+            "the array (shape {shape:?} of {}, {} of data)",
+            dtype.name(),
+            infoscope_budget::human_bytes(file_bytes)
+        ),
+        source,
+    })?;
+    let Some(n_bytes) = usize::try_from(file_bytes)
+        .ok()
+        .filter(|&n| isize::try_from(n).is_ok())
+    else {
+        return Err(corrupt(
+            path,
+            key,
+            format!("header declares shape {shape:?}, which is too large to address"),
+        ));
+    };
+    if let Some(total) = total {
+        let available = total.saturating_sub(reader.count);
+        let expected = n_bytes as u64;
+        if available < expected {
             return Err(corrupt(
                 path,
                 key,
                 format!(
-                    "truncated: header declares shape {shape:?} of {} ({n} bytes), \
+                    "truncated: header declares shape {shape:?} of {} ({expected} bytes), \
                      but only {available} bytes of data follow",
                     dtype.name()
                 ),
             ));
         }
-        Some(n) if n < available => {
+        if available > expected {
             return Err(corrupt(
                 path,
                 key,
                 format!(
-                    "{} unexpected bytes after the data of shape {shape:?}",
-                    available - n
+                    "{} unexpected bytes after the data of shape {shape:?} ({expected} bytes)",
+                    available - expected
                 ),
             ));
         }
-        Some(_) => {}
     }
 
-    let data = match dtype {
-        Dtype::F64 => NumericArray::Float(read_typed::<f64>(bytes, path, key)?),
-        Dtype::F32 => NumericArray::Float(read_typed::<f32>(bytes, path, key)?.mapv(f64::from)),
-        Dtype::I64 => NumericArray::Int(read_typed::<i64>(bytes, path, key)?),
-        Dtype::I32 => NumericArray::Int(read_typed::<i32>(bytes, path, key)?.mapv(i64::from)),
-        Dtype::I16 => NumericArray::Int(read_typed::<i16>(bytes, path, key)?.mapv(i64::from)),
-        Dtype::I8 => NumericArray::Int(read_typed::<i8>(bytes, path, key)?.mapv(i64::from)),
-        Dtype::U32 => NumericArray::Int(read_typed::<u32>(bytes, path, key)?.mapv(i64::from)),
-        Dtype::U16 => NumericArray::Int(read_typed::<u16>(bytes, path, key)?.mapv(i64::from)),
-        Dtype::U8 => NumericArray::Int(read_typed::<u8>(bytes, path, key)?.mapv(i64::from)),
-        Dtype::Bool => NumericArray::Int(read_typed::<bool>(bytes, path, key)?.mapv(i64::from)),
+    let stream_error = |e: std::io::Error| match key {
+        Some(_) => corrupt(path, key, format!("cannot extract archive member: {e}")),
+        None => read_error(path, e),
+    };
+    let mut data = Vec::with_capacity(n_bytes);
+    (&mut reader)
+        .take(n_bytes as u64)
+        .read_to_end(&mut data)
+        .map_err(stream_error)?;
+    if data.len() < n_bytes {
+        return Err(corrupt(
+            path,
+            key,
+            format!(
+                "truncated: header declares shape {shape:?} of {} ({n_bytes} bytes), \
+                 but only {} bytes of data follow",
+                dtype.name(),
+                data.len()
+            ),
+        ));
+    }
+    // One byte more must be the end (this also lets the archive check its checksum).
+    let mut probe = [0_u8; 1];
+    if reader.read(&mut probe).map_err(stream_error)? > 0 {
+        return Err(corrupt(
+            path,
+            key,
+            format!(
+                "more data than the header declares (shape {shape:?} of {}, {n_bytes} bytes); \
+                 the rest was not read",
+                dtype.name()
+            ),
+        ));
+    }
+    let values = decode(&data, descr, &shape, header.layout.is_fortran(), path, key)?;
+    Ok((standard_layout(values), dtype))
+}
+
+/// The fixed-size words of `data`, each turned into a value by `le` or `be`.
+fn words<const N: usize, T>(
+    data: &[u8],
+    big_endian: bool,
+    le: fn([u8; N]) -> T,
+    be: fn([u8; N]) -> T,
+) -> Vec<T> {
+    data.chunks_exact(N)
+        .map(|chunk| {
+            let mut word = [0_u8; N];
+            word.copy_from_slice(chunk);
+            if big_endian { be(word) } else { le(word) }
+        })
+        .collect()
+}
+
+/// An IEEE half-precision value, exactly as `f64`.
+fn f16_to_f64(bits: u16) -> f64 {
+    let sign = if bits & 0x8000 == 0 { 1.0 } else { -1.0 };
+    let exponent = i32::from((bits >> 10) & 0x1f);
+    let fraction = f64::from(bits & 0x3ff);
+    match exponent {
+        0 => sign * fraction * 2_f64.powi(-24),
+        0x1f if fraction == 0.0 => sign * f64::INFINITY,
+        0x1f => f64::NAN,
+        e => sign * (1.0 + fraction / 1024.0) * 2_f64.powi(e - 15),
+    }
+}
+
+/// The values of the data bytes (whose length has been checked) in the logical shape.
+fn decode(
+    data: &[u8],
+    descr: Descr,
+    shape: &[usize],
+    fortran: bool,
+    path: &Path,
+    key: Option<&str>,
+) -> Result<NumericArray> {
+    fn shaped<T>(values: Vec<T>, shape: &[usize], fortran: bool) -> Option<ArrayD<T>> {
+        ArrayD::from_shape_vec(IxDyn(shape).set_f(fortran), values).ok()
+    }
+    let big = descr.big_endian;
+    let floats = |v: Vec<f64>| shaped(v, shape, fortran).map(NumericArray::Float);
+    let ints = |v: Vec<i64>| shaped(v, shape, fortran).map(NumericArray::Int);
+    let out = match descr.dtype {
+        Dtype::F64 => floats(words(data, big, f64::from_le_bytes, f64::from_be_bytes)),
+        Dtype::F32 => floats(
+            words(data, big, f32::from_le_bytes, f32::from_be_bytes)
+                .into_iter()
+                .map(f64::from)
+                .collect(),
+        ),
+        Dtype::F16 => floats(
+            words(data, big, u16::from_le_bytes, u16::from_be_bytes)
+                .into_iter()
+                .map(f16_to_f64)
+                .collect(),
+        ),
+        Dtype::I64 => ints(words(data, big, i64::from_le_bytes, i64::from_be_bytes)),
+        Dtype::I32 => ints(widen(words(
+            data,
+            big,
+            i32::from_le_bytes,
+            i32::from_be_bytes,
+        ))),
+        Dtype::I16 => ints(widen(words(
+            data,
+            big,
+            i16::from_le_bytes,
+            i16::from_be_bytes,
+        ))),
+        Dtype::I8 => ints(widen(words(
+            data,
+            big,
+            i8::from_le_bytes,
+            i8::from_be_bytes,
+        ))),
+        Dtype::U32 => ints(widen(words(
+            data,
+            big,
+            u32::from_le_bytes,
+            u32::from_be_bytes,
+        ))),
+        Dtype::U16 => ints(widen(words(
+            data,
+            big,
+            u16::from_le_bytes,
+            u16::from_be_bytes,
+        ))),
+        Dtype::U8 => ints(data.iter().map(|&b| i64::from(b)).collect()),
+        Dtype::Bool => ints(data.iter().map(|&b| i64::from(b != 0)).collect()),
         Dtype::U64 => {
-            let a = read_typed::<u64>(bytes, path, key)?;
+            let raw = words(data, big, u64::from_le_bytes, u64::from_be_bytes);
+            let Some(a) = shaped(raw, shape, fortran) else {
+                return Err(corrupt(
+                    path,
+                    key,
+                    format!("cannot shape data as {shape:?}"),
+                ));
+            };
             if let Some((index, value)) =
                 a.indexed_iter().find(|(_, v)| i64::try_from(**v).is_err())
             {
@@ -428,19 +659,17 @@ fn decode_npy(bytes: &[u8], path: &Path, key: Option<&str>) -> Result<(NumericAr
                     ),
                 });
             }
-            NumericArray::Int(a.mapv(|v| i64::try_from(v).unwrap_or(i64::MAX)))
+            Some(NumericArray::Int(
+                a.mapv(|v| i64::try_from(v).unwrap_or(i64::MAX)),
+            ))
         }
     };
-    Ok((standard_layout(data), dtype))
+    out.ok_or_else(|| corrupt(path, key, format!("cannot shape data as {shape:?}")))
 }
 
-/// Reads the whole image as elements of type `T` (the dtype has been checked).
-fn read_typed<T: ReadableElement>(
-    bytes: &[u8],
-    path: &Path,
-    key: Option<&str>,
-) -> Result<ArrayD<T>> {
-    ArrayD::<T>::read_npy(Cursor::new(bytes)).map_err(|e| corrupt(path, key, e))
+/// Integers widened to `i64`.
+fn widen<T: Into<i64>>(values: Vec<T>) -> Vec<i64> {
+    values.into_iter().map(Into::into).collect()
 }
 
 /// The same array in C order (copies only a Fortran-order array).

@@ -35,9 +35,10 @@ impl ArraySource {
 
     /// Parses `FILE[:key]`.
     ///
-    /// The string is split at its **last** `:` only when the part before it ends in `.npz`
-    /// (in any case) and the part after it is not empty; otherwise the whole string is the
-    /// path. So colons inside directory names and Windows drive letters are kept in the path:
+    /// The string is split at its **last** `:` only when the part before it ends in `.npz` or
+    /// `.npy` (in any case) and the part after it is not empty; otherwise the whole string is
+    /// the path. (`x.npy:hidden` keeps its key so that reading it can say that a `.npy` holds
+    /// one array and `:KEY` selects an array of an `.npz`.) So colons inside directory names and Windows drive letters are kept in the path:
     ///
     /// ```
     /// use infoscope_io::ArraySource;
@@ -54,7 +55,7 @@ impl ArraySource {
     pub fn parse(spec: &str) -> Self {
         if let Some((file, key)) = spec.rsplit_once(':')
             && !key.is_empty()
-            && has_extension(file, ".npz")
+            && (has_extension(file, ".npz") || has_extension(file, ".npy"))
         {
             return Self::with_key(file, key);
         }

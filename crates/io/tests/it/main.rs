@@ -4,6 +4,7 @@
 // fixtures may panic on a broken fixture as well.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bomb;
 mod common;
 mod props;
 mod read;

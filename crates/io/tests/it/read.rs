@@ -326,19 +326,127 @@ fn extra_bytes_are_corrupt() {
     assert!(matches!(read(&path).unwrap_err(), IoError::Corrupt { .. }));
 }
 
+/// Issue #16: a header declaring more than any memory budget (here more bytes than `u64`
+/// holds) is refused with the sizes, before anything is allocated; before the fix the
+/// overflow was only "corrupt".
 #[test]
 fn forged_huge_shape_is_refused_without_allocating() {
     let dir = TempDir::new().unwrap();
-    let forged = npy_bytes("<f8", false, &[1 << 40, 1 << 20], &[0; 8]);
+    let forged = npy_bytes("<f8", false, &[1 << 40, 1 << 30], &[0; 8]);
     let path = dir.path().join("huge.npy");
     fs::write(&path, &forged).unwrap();
-    assert!(matches!(read(&path).unwrap_err(), IoError::Corrupt { .. }));
+    let err = read(&path).unwrap_err();
+    assert!(matches!(err, IoError::TooLarge { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("huge.npy") && msg.contains("[1099511627776, 1073741824]"),
+        "{msg}"
+    );
+    assert!(msg.contains("INFOSCOPE_MAX_MEMORY"), "{msg}");
 
-    let forged = npy_bytes("<f8", false, &[1 << 36], &[0; 8]);
+    // Element count × item size overflows even u128 arithmetic in usize: still TooLarge.
+    let forged = npy_bytes("<f8", false, &[usize::MAX, usize::MAX, 4], &[0; 8]);
     let path = dir.path().join("huge.npz");
     zip_with(&path, &[("x.npy", &forged)]);
     let err = read_array(&ArraySource::new(&path)).unwrap_err();
-    assert!(matches!(err, IoError::Corrupt { .. }), "{err:?}");
+    assert!(
+        matches!(&err, IoError::TooLarge { key: Some(k), .. } if k == "x"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("huge.npz:x"), "{err}");
+}
+
+/// A header declaring a moderate shape (within any budget) in a tiny file is truncated,
+/// found from the file's length before the data buffer is allocated.
+#[test]
+fn declared_shape_larger_than_the_file_is_truncated() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("short.npy");
+    fs::write(&path, npy_bytes("<f8", false, &[1 << 20], &[0; 8])).unwrap();
+    match read(&path).unwrap_err() {
+        IoError::Corrupt { detail, .. } => {
+            assert!(
+                detail.contains("truncated") && detail.contains("8388608"),
+                "{detail}"
+            );
+        }
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+}
+
+/// Issue #16: float16 (as PyTorch exports half-precision activity) reads exactly, in both
+/// byte orders, in C and Fortran order; before, "unsupported dtype <f2".
+#[test]
+fn float16_reads_exactly() {
+    let dir = TempDir::new().unwrap();
+    // 1, -2, 0.5, 65504 (max), 2^-24 (smallest subnormal), -0, inf, 1/3 rounded.
+    let bits: [u16; 8] = [
+        0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001, 0x8000, 0x7c00, 0x3555,
+    ];
+    let want = [
+        1.0,
+        -2.0,
+        0.5,
+        65504.0,
+        2_f64.powi(-24),
+        -0.0,
+        f64::INFINITY,
+        0.333_251_953_125,
+    ];
+    for (descr, big) in [("<f2", false), (">f2", true)] {
+        let data: Vec<u8> = bits
+            .iter()
+            .flat_map(|b| {
+                if big {
+                    b.to_be_bytes()
+                } else {
+                    b.to_le_bytes()
+                }
+            })
+            .collect();
+        let path = dir.path().join("h.npy");
+        fs::write(&path, npy_bytes(descr, false, &[2, 4], &data)).unwrap();
+        let got = read(&path).unwrap();
+        assert_eq!(got.dtype, "float16");
+        let values = floats(&got);
+        assert_eq!(values.shape(), &[2, 4]);
+        for (g, w) in values.iter().zip(want) {
+            assert_eq!(g.to_bits(), w.to_bits(), "{descr}: {g} vs {w}");
+        }
+        // Fortran order: the same bytes, read column by column.
+        fs::write(&path, npy_bytes(descr, true, &[4, 2], &data)).unwrap();
+        let fortran = floats(&read(&path).unwrap());
+        assert_eq!(fortran, values.t().to_owned().into_dyn());
+    }
+    let path = dir.path().join("nan.npy");
+    fs::write(
+        &path,
+        npy_bytes("<f2", false, &[1], &0x7e00_u16.to_le_bytes()),
+    )
+    .unwrap();
+    assert!(floats(&read(&path).unwrap())[[0]].is_nan());
+}
+
+/// Every float and integer spelling numpy writes, including `=` (native) and `|` orders.
+#[test]
+fn numpy_descr_spellings() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("d.npy");
+    let cases: [(&str, Vec<u8>, &str); 6] = [
+        ("=f8", 2.5_f64.to_ne_bytes().to_vec(), "float64"),
+        (">f4", 2.5_f32.to_be_bytes().to_vec(), "float32"),
+        ("|f2", 0x4100_u16.to_le_bytes().to_vec(), "float16"),
+        (">i2", (-3_i16).to_be_bytes().to_vec(), "int16"),
+        ("|u1", vec![200], "uint8"),
+        ("?", vec![1], "bool"),
+    ];
+    for (descr, data, name) in cases {
+        fs::write(&path, npy_bytes(descr, false, &[1], &data)).unwrap();
+        let got = read(&path).unwrap();
+        assert_eq!(got.dtype, name, "{descr}");
+        let v = got.to_f64()[[0]];
+        assert!([2.5, -3.0, 200.0, 1.0].contains(&v), "{descr}: {v}");
+    }
 }
 
 #[test]
@@ -379,17 +487,6 @@ fn complex_dtype_is_unsupported() {
 }
 
 #[test]
-fn float16_is_unsupported() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("h.npy");
-    fs::write(&path, npy_bytes("<f2", false, &[2], &[0; 4])).unwrap();
-    assert!(matches!(
-        read(&path).unwrap_err(),
-        IoError::UnsupportedDtype { .. }
-    ));
-}
-
-#[test]
 fn uint64_above_i64_max_is_out_of_range() {
     let dir = TempDir::new().unwrap();
     let path = npy(&dir, "u.npy", &array![[1_u64, 2], [u64::MAX, 3]]);
@@ -413,6 +510,19 @@ fn key_on_npy_and_unknown_extension() {
     assert!(
         matches!(&err, IoError::KeyOnNpy { key, .. } if key == "k"),
         "{err:?}"
+    );
+    // Issue #16: `x.npy:hidden` as typed on the command line says the same, not "unknown
+    // file extension".
+    let spec = format!("{}:hidden", path.display());
+    let err = read_array(&ArraySource::parse(&spec)).unwrap_err();
+    assert!(
+        matches!(&err, IoError::KeyOnNpy { key, .. } if key == "hidden"),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("holds a single array") && msg.contains(".npz"),
+        "{msg}"
     );
 
     let csv = dir.path().join("x.csv");

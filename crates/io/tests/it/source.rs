@@ -18,6 +18,11 @@ fn npz_with_key_splits() {
 #[test]
 fn plain_npy_is_the_path() {
     assert_eq!(parts("a.npy"), ("a.npy".into(), None));
+    // Issue #16: a key on an .npy is kept, so that reading says `:KEY` is for .npz archives.
+    assert_eq!(
+        parts("a.npy:hidden"),
+        ("a.npy".into(), Some("hidden".into()))
+    );
 }
 
 #[test]
