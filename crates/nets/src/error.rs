@@ -35,6 +35,43 @@ pub enum NetsError {
     /// A checkpoint or recording could not be read or written.
     #[error(transparent)]
     Io(#[from] infoscope_io::IoError),
+    /// A file given as a recording is not an `.npz` archive (e.g. a single `.npy` array).
+    #[error(
+        "{} is not a recording: {detail}; {}",
+        .path.display(),
+        crate::record::LAYOUT_HINT
+    )]
+    NotARecording {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What it is instead.
+        detail: String,
+    },
+    /// A recording lacks a required array (`hidden` or `labels`).
+    #[error(
+        "no array `{key}` in {} (its arrays: {}); {}",
+        .path.display(),
+        list(.available),
+        crate::record::LAYOUT_HINT
+    )]
+    MissingArray {
+        /// The recording.
+        path: std::path::PathBuf,
+        /// The required key.
+        key: &'static str,
+        /// The arrays the archive does hold.
+        available: Vec<String>,
+    },
+    /// A recording's sidecar `NAME.json` is not valid JSON, or a field has a bad value.
+    #[error("recording sidecar {}: {detail}", .path.display())]
+    Sidecar {
+        /// The sidecar file.
+        path: std::path::PathBuf,
+        /// The field at fault (e.g. `dt`), when one is.
+        field: Option<&'static str>,
+        /// What was wrong, with the value.
+        detail: String,
+    },
     /// The optimiser refused its configuration or state.
     #[error(transparent)]
     Optimizer(#[from] infoscope_nn::adam::AdamError),
@@ -46,6 +83,15 @@ pub enum NetsError {
         /// What was wrong.
         detail: String,
     },
+}
+
+/// `", "`-joined keys, or `none`.
+fn list(keys: &[String]) -> String {
+    if keys.is_empty() {
+        "none".to_owned()
+    } else {
+        keys.join(", ")
+    }
 }
 
 /// Results of this crate.
