@@ -304,15 +304,19 @@ impl Recording {
             &hidden,
             "hidden states [trial, time, unit]",
         )];
-        let (labels, relabelled) = labels_to_f64(labels);
-        lines.push(match relabelled {
+        let head = format!(
+            "`labels`: {} {:?} → one label per trial",
+            labels.dtype,
+            labels.shape()
+        );
+        let (labels, classes) = labels_to_f64(labels.data);
+        lines.push(match classes {
             Some(k) => format!(
-                "{} → one label per trial; integer values beyond 2^53 (not exact as float64) \
-                 re-encoded exactly as classes 0..{} in the sorted order of the values",
-                labels.0,
+                "{head}; integer values beyond 2^53 (not exact as float64) re-encoded exactly \
+                 as classes 0..{} in the sorted order of the values",
                 k.saturating_sub(1)
             ),
-            None => format!("{} → one label per trial", labels.0),
+            None => head,
         });
         let mut optional = RecordingParts::default();
         for key in ["inputs", "outputs", "targets", "mask"] {
@@ -333,7 +337,7 @@ impl Recording {
         }
         let (meta, sidecar_line) = read_sidecar(&Self::sidecar_path(path))?;
         lines.push(sidecar_line);
-        let mut rec = Self::from_parts(hidden.into_f64(), labels.1, optional, meta)?;
+        let mut rec = Self::from_parts(hidden.into_f64(), labels, optional, meta)?;
         rec.arrays_read = lines;
         Ok(rec)
     }
@@ -424,25 +428,21 @@ fn optional_meaning(key: &str, a: &LoadedArray) -> &'static str {
     }
 }
 
-/// The labels as `f64` with the first half of their `arrays_read` line; integer labels beyond
-/// 2^53 in magnitude become dense classes `0..K` in sorted order (returns `Some(K)` then).
-fn labels_to_f64(labels: LoadedArray) -> ((String, ArrayD<f64>), Option<usize>) {
-    const EXACT: i64 = 1 << 53;
-    let head = format!("`labels`: {} {:?}", labels.dtype, labels.shape());
-    match labels.data {
-        NumericArray::Int(a) if a.iter().any(|v| v.unsigned_abs() > EXACT.unsigned_abs()) => {
+/// The labels as `f64`; integer labels beyond 2^53 in magnitude become dense classes `0..K`
+/// in the sorted order of their values (and `Some(K)` is returned with them).
+fn labels_to_f64(labels: NumericArray) -> (ArrayD<f64>, Option<usize>) {
+    const EXACT: u64 = 1 << 53;
+    match labels {
+        NumericArray::Int(a) if a.iter().any(|v| v.unsigned_abs() > EXACT) => {
             let mut values: Vec<i64> = a.iter().copied().collect();
             values.sort_unstable();
             values.dedup();
-            let classes = a.mapv(|v| {
-                // Every value is in `values`; the position is exact in f64 (far below 2^53).
-                #[allow(clippy::cast_precision_loss)]
-                let class = values.binary_search(&v).unwrap_or(0) as f64;
-                class
-            });
-            ((head, classes), Some(values.len()))
+            // Every value is in `values`; a position is exact in f64 (far below 2^53).
+            #[allow(clippy::cast_precision_loss)]
+            let classes = a.mapv(|v| values.binary_search(&v).unwrap_or(0) as f64);
+            (classes, Some(values.len()))
         }
-        data => ((head, data.into_f64()), None),
+        data => (data.into_f64(), None),
     }
 }
 
