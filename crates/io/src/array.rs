@@ -9,7 +9,7 @@ use crate::source::ArraySource;
 /// Both are always in standard (C, row-major) layout, whatever the file's order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NumericArray {
-    /// `float64` and `float32` files (float32 widened exactly).
+    /// `float64`, `float32` and `float16` files (float32 and float16 widened exactly).
     Float(ArrayD<f64>),
     /// Integer and `bool` files (bool as 0/1), widened exactly to `i64`.
     Int(ArrayD<i64>),
@@ -64,8 +64,8 @@ fn int_to_f64(v: i64) -> f64 {
 pub struct LoadedArray {
     /// The values.
     pub data: NumericArray,
-    /// The file's dtype as numpy names it: `float64`, `float32`, `int64`, `int32`, `int16`,
-    /// `int8`, `uint64`, `uint32`, `uint16`, `uint8` or `bool`.
+    /// The file's dtype as numpy names it: `float64`, `float32`, `float16`, `int64`, `int32`,
+    /// `int16`, `int8`, `uint64`, `uint32`, `uint16`, `uint8` or `bool`.
     pub dtype: String,
     /// The file and, for an `.npz`, the key actually read (filled in when the archive's only
     /// array was taken without a key).
