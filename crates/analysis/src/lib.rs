@@ -62,7 +62,7 @@ pub fn analyze_recording(
         variables: p.variables.clone(),
         layer: layer::layer_mi(&p, config, &est)?,
         neurons: neurons::per_neuron_mi(&p, config)?,
-        successive: successive::successive_mi(&p, config, &est)?,
+        successive: successive::successive_mi(&p, config, &est),
         plane: None,
         gradients: None,
     })
