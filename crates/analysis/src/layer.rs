@@ -239,17 +239,30 @@ fn empty_panel(quantity: &str, why: &str) -> MiPanel {
 }
 
 /// Assemble curves from per-step points (`values[t][curve]`).
-pub(crate) fn curves(specs: &[CurveId], values: &[Vec<Point>], n_surrogates: usize) -> Vec<MiCurve> {
+pub(crate) fn curves(
+    specs: &[CurveId],
+    values: &[Vec<Point>],
+    n_surrogates: usize,
+) -> Vec<MiCurve> {
     specs
         .iter()
         .enumerate()
         .map(|(c, spec)| {
             let column: Vec<&Point> = values.iter().map(|v| &v[c]).collect();
-            let tested = column.iter().any(|p| matches!(p, Ok(v) if v.null.is_some()))
-                && column.iter().all(|p| p.as_ref().map_or(true, |v| v.null.is_some()));
+            let tested = column
+                .iter()
+                .any(|p| matches!(p, Ok(v) if v.null.is_some()))
+                && column
+                    .iter()
+                    .all(|p| p.as_ref().map_or(true, |v| v.null.is_some()));
             let nulls: Vec<StepNull> = column
                 .iter()
-                .map(|p| p.as_ref().ok().and_then(|v| v.null).unwrap_or_else(StepNull::missing))
+                .map(|p| {
+                    p.as_ref()
+                        .ok()
+                        .and_then(|v| v.null)
+                        .unwrap_or_else(StepNull::missing)
+                })
                 .collect();
             let notes = |pick: &dyn Fn(&Point) -> Option<String>| -> Vec<StepNote> {
                 column
@@ -263,7 +276,10 @@ pub(crate) fn curves(specs: &[CurveId], values: &[Vec<Point>], n_surrogates: usi
                 estimator: spec.config.method().into(),
                 bound: spec.bound,
                 config: spec.config.clone(),
-                values: column.iter().map(|p| p.as_ref().map_or(f64::NAN, |v| v.v)).collect(),
+                values: column
+                    .iter()
+                    .map(|p| p.as_ref().map_or(f64::NAN, |v| v.v))
+                    .collect(),
                 null: tested.then(|| summary(&nulls, n_surrogates)),
                 missing: notes(&|p| p.as_ref().err().cloned()),
                 exact: notes(&|p| p.as_ref().ok().and_then(|v| v.exact.clone())),
@@ -478,20 +494,19 @@ fn sweep(p: &Prepared<'_>, config: &AnalysisConfig, stimulus: &MiPanel) -> KtSwe
     let h = p.hidden_at(step).to_owned();
     let n = config.kt_sweep.len();
     let mut missing = Vec::new();
-    let (trial_lower, trial_upper) =
-        match noise_sweep(h.view(), &config.kt_sweep, config.kt.tile) {
-            Ok(trial) => (
-                trial.iter().map(|s| s.lower).collect(),
-                trial.iter().map(|s| s.upper).collect(),
-            ),
-            Err(e) => {
-                missing.extend((0..n).map(|index| StepNote {
-                    index,
-                    reason: format!("I(trial; T): {e}"),
-                }));
-                (vec![f64::NAN; n], vec![f64::NAN; n])
-            }
-        };
+    let (trial_lower, trial_upper) = match noise_sweep(h.view(), &config.kt_sweep, config.kt.tile) {
+        Ok(trial) => (
+            trial.iter().map(|s| s.lower).collect(),
+            trial.iter().map(|s| s.upper).collect(),
+        ),
+        Err(e) => {
+            missing.extend((0..n).map(|index| StepNote {
+                index,
+                reason: format!("I(trial; T): {e}"),
+            }));
+            (vec![f64::NAN; n], vec![f64::NAN; n])
+        }
+    };
     let y = ArrayView1::from(&p.stim[..]);
     let (mut stimulus_lower, mut stimulus_upper) = (Vec::new(), Vec::new());
     let mut specs = Vec::with_capacity(n);

@@ -202,7 +202,10 @@ mod tests {
             let v = vectors.column(n - 1 - d);
             let c = pca.components.column(d);
             let dot = v.dot(&c);
-            assert!((dot.abs() - 1.0).abs() < 1e-9, "component {d}: |cos| = {dot}");
+            assert!(
+                (dot.abs() - 1.0).abs() < 1e-9,
+                "component {d}: |cos| = {dot}"
+            );
         }
         Ok(())
     }

@@ -237,7 +237,11 @@ fn target_classes(rec: &Recording, config: &AnalysisConfig) -> (Option<Vec<Vec<i
     let (b, t, c) = y.dim();
     let per_step = |class: &dyn Fn(ndarray::ArrayView1<'_, f64>) -> i64| -> Vec<Vec<i64>> {
         (0..t)
-            .map(|step| (0..b).map(|trial| class(y.slice(s![trial, step, ..]))).collect())
+            .map(|step| {
+                (0..b)
+                    .map(|trial| class(y.slice(s![trial, step, ..])))
+                    .collect()
+            })
             .collect()
     };
     if c == N_OUTPUT {

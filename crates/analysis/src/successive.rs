@@ -25,8 +25,8 @@ pub(crate) fn successive_mi(
             reduction: red.clone(),
             panel: MiPanel {
                 quantity,
-                description: "none: the recording has one time step, so there is no successive state"
-                    .into(),
+                description:
+                    "none: the recording has one time step, so there is no successive state".into(),
                 ceiling: None,
                 curves: Vec::new(),
             },

@@ -161,7 +161,12 @@ fn network_section(
         .collect();
     list(out, "notes", None, &notes);
     let arrays: Vec<&String> = net.recording.arrays_read.iter().collect();
-    list(out, "arrays-read", Some("Arrays read from the recording"), &arrays);
+    list(
+        out,
+        "arrays-read",
+        Some("Arrays read from the recording"),
+        &arrays,
+    );
     let gaps = specs::gap_notes(net);
     let gaps: Vec<&String> = gaps.iter().collect();
     list(
@@ -375,7 +380,11 @@ fn maxima_table(out: &mut String, net: &NetworkAnalysis, unit: Unit) {
     }
     out.push_str("</tbody>\n");
     if saturated_mark {
-        let _ = writeln!(out, "<tfoot><tr><td colspan=\"4\">{}</td></tr></tfoot>", esc(specs::SATURATED_NOTE));
+        let _ = writeln!(
+            out,
+            "<tfoot><tr><td colspan=\"4\">{}</td></tr></tfoot>",
+            esc(specs::SATURATED_NOTE)
+        );
     }
     out.push_str("</table>\n");
 }

@@ -232,7 +232,11 @@ fn issue16_integer_and_one_hot_targets_are_classes() {
     cont.targets = Array3::from_shape_fn((TRIALS, STEPS, 2), |(b, t, c)| (b + t + c) as f64 * 0.1);
     let c = analyze_recording("x", &cont, &config()).unwrap();
     assert!(!c.variables.has_targets);
-    assert!(c.variables.target.contains("continuous"), "{}", c.variables.target);
+    assert!(
+        c.variables.target.contains("continuous"),
+        "{}",
+        c.variables.target
+    );
     assert!(c.layer.target.curves.is_empty());
 }
 

@@ -35,7 +35,11 @@ fn issue16_missing_values_are_gaps_with_their_reasons() {
         .iter()
         .find(|f| f.name.ends_with("layer_stimulus"))
         .unwrap();
-    assert!(stim.caption.contains("a gap in the line"), "{}", stim.caption);
+    assert!(
+        stim.caption.contains("a gap in the line"),
+        "{}",
+        stim.caption
+    );
     assert!(
         svg_texts(&stim.svg).iter().any(|t| t.contains("2 missing")),
         "legend does not flag the missing values"
@@ -62,7 +66,11 @@ fn issue16_saturated_maxima_are_marked() {
         .iter()
         .find(|f| f.name.ends_with("layer_stimulus"))
         .unwrap();
-    assert!(stim.caption.contains(&format!("{label} is saturated")), "{}", stim.caption);
+    assert!(
+        stim.caption.contains(&format!("{label} is saturated")),
+        "{}",
+        stim.caption
+    );
     assert!(
         svg_texts(&stim.svg).iter().any(|t| t.contains("saturated")),
         "legend does not flag saturation"
