@@ -4,6 +4,7 @@
 //! at every step, so the test accounts for taking the maximum over time) with
 //! Benjamini–Hochberg control of the false-discovery rate over the neurons.
 
+use infoscope_estimators::budget::check_memory;
 use infoscope_estimators::discrete::Binned;
 use infoscope_estimators::significance::{
     Surrogate, benjamini_hochberg, mean_std, p_value, quantile, surrogate_orders,
@@ -23,6 +24,12 @@ pub(crate) fn per_neuron_mi(p: &Prepared<'_>, config: &AnalysisConfig) -> Result
     let binner = layer_binner(config.neuron_bins, config)?;
     let steps = p.rec.n_time();
     let units = p.rec.hidden.shape()[2];
+    check_memory(
+        "permutations",
+        "the per-neuron MI and its surrogate maxima ((steps + permutations) × units values)",
+        (steps as u128 + config.permutations as u128) * units as u128 * 8,
+        "lower `permutations` or analyse fewer units",
+    )?;
     let by_step = mi_by_step(p, &binner, &p.stim);
     // A step whose estimate fails is missing for every neuron (NaN) and left out of the test.
     let missing: Vec<StepNote> = by_step

@@ -16,7 +16,10 @@ use crate::config::BinRange;
 
 /// Version of the `results.json` layout. 2: every curve's `config` is an
 /// [`AppliedEstimator`] (the estimator's specification and the preprocessing of its data);
-/// the analysis settings name the estimators by their own parameters.
+/// the analysis settings name the estimators by their own parameters. Still 2 with issue 16's
+/// optional additions, which are absent when empty (so results without gaps are written as
+/// before): a missing value is `null` with its reason in `missing` ([`MiCurve`], [`KtSweep`],
+/// [`PerNeuronMi`]); `exact` and `saturated` on [`MiCurve`]; `warnings` on [`Variables`].
 pub const RESULTS_SCHEMA: u32 = 2;
 
 /// Everything one run (or one `infoscope analyze`) produced.
