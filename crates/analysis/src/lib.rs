@@ -45,9 +45,22 @@ use infoscope_nets::record::Recording;
 ///
 /// The same recording, configuration and seed give the same Results on any thread count.
 ///
+/// No single estimate aborts the analysis (issue 16): a value an estimator cannot compute at
+/// one step is left missing (NaN, `null` in `results.json`) with the estimator's error as its
+/// reason ([`MiCurve::missing`], [`KtSweep::missing`], [`PerNeuronMi::missing`]); constant
+/// columns are dropped before the KSG, Gaussian and Ross estimates (exact: they carry no
+/// information), and a side with no varying column gives exactly 0 ([`MiCurve::exact`]). A
+/// recording of one step has no successive-state curves (the panel says why). The targets
+/// give classes in the Go-task encoding (33 outputs), as one column of integers, or as one-hot
+/// rows; other targets are continuous and give none (`Variables::target` says why). The
+/// `mask` is not used.
+///
 /// # Errors
 /// [`AnalysisError::InvalidConfig`] for bad settings; [`AnalysisError::Recording`] for a
-/// recording with fewer than 4 trials or 2 steps or non-finite activity; estimator errors.
+/// recording with fewer than 4 trials or no step, no hidden units, a `dt` that is not a
+/// finite number > 0, or non-finite activity (named by `[trial, time, unit]`);
+/// [`AnalysisError::Estimator`] (`TooLarge`) when the recording's matrices or surrogate orders
+/// would exceed the memory budget.
 pub fn analyze_recording(
     name: &str,
     rec: &Recording,
@@ -62,7 +75,7 @@ pub fn analyze_recording(
         variables: p.variables.clone(),
         layer: layer::layer_mi(&p, config, &est)?,
         neurons: neurons::per_neuron_mi(&p, config)?,
-        successive: successive::successive_mi(&p, config, &est)?,
+        successive: successive::successive_mi(&p, config, &est),
         plane: None,
         gradients: None,
     })

@@ -4,6 +4,7 @@
 //! at every step, so the test accounts for taking the maximum over time) with
 //! Benjamini–Hochberg control of the false-discovery rate over the neurons.
 
+use infoscope_estimators::budget::check_memory;
 use infoscope_estimators::discrete::Binned;
 use infoscope_estimators::significance::{
     Surrogate, benjamini_hochberg, mean_std, p_value, quantile, surrogate_orders,
@@ -15,7 +16,7 @@ use crate::config::AnalysisConfig;
 use crate::error::Result;
 use crate::layer::argmax;
 use crate::prepare::Prepared;
-use crate::results::{PeakSpread, PerNeuronMi, TimeAxis};
+use crate::results::{PeakSpread, PerNeuronMi, StepNote, TimeAxis};
 use crate::setup::{binned_applied, layer_binner, permuted};
 
 /// The per-neuron analysis of a prepared recording.
@@ -23,9 +24,31 @@ pub(crate) fn per_neuron_mi(p: &Prepared<'_>, config: &AnalysisConfig) -> Result
     let binner = layer_binner(config.neuron_bins, config)?;
     let steps = p.rec.n_time();
     let units = p.rec.hidden.shape()[2];
-    let by_step = mi_by_step(p, &binner, &p.stim)?;
+    check_memory(
+        "permutations",
+        "the per-neuron MI and its surrogate maxima ((steps + permutations) × units values)",
+        (steps as u128 + config.permutations as u128) * units as u128 * 8,
+        "lower `permutations` or analyse fewer units",
+    )?;
+    let by_step = mi_by_step(p, &binner, &p.stim);
+    // A step whose estimate fails is missing for every neuron (NaN) and left out of the test.
+    let missing: Vec<StepNote> = by_step
+        .iter()
+        .enumerate()
+        .filter_map(|(t, r)| {
+            r.as_ref().err().map(|e| StepNote {
+                index: t,
+                reason: e.to_string(),
+            })
+        })
+        .collect();
+    let ok: Vec<bool> = by_step.iter().map(Result::is_ok).collect();
     let mi: Vec<Vec<f64>> = (0..units)
-        .map(|i| (0..steps).map(|t| by_step[t][i]).collect())
+        .map(|i| {
+            (0..steps)
+                .map(|t| by_step[t].as_ref().map_or(f64::NAN, |v| v[i]))
+                .collect()
+        })
         .collect();
     let peak_step: Vec<usize> = mi.iter().map(|row| argmax(row)).collect();
     let peak_mi: Vec<f64> = mi.iter().zip(&peak_step).map(|(row, &t)| row[t]).collect();
@@ -40,21 +63,27 @@ pub(crate) fn per_neuron_mi(p: &Prepared<'_>, config: &AnalysisConfig) -> Result
         .par_iter()
         .map(|order| {
             let labels = permuted(&p.stim, order);
-            let by_step = mi_by_step(p, &binner, &labels)?;
-            Ok((0..units)
+            let by_step = mi_by_step(p, &binner, &labels);
+            (0..units)
                 .map(|i| {
                     by_step
                         .iter()
-                        .map(|v| v[i])
+                        .zip(&ok)
+                        .filter_map(|(v, &ok)| v.as_ref().ok().filter(|_| ok).map(|v| v[i]))
                         .fold(f64::NEG_INFINITY, f64::max)
                 })
-                .collect())
+                .collect::<Vec<f64>>()
         })
-        .collect::<Result<_>>()?;
+        .collect();
     let p_values: Vec<f64> = (0..units)
         .map(|i| {
             let null: Vec<f64> = null_max.iter().map(|s| s[i]).collect();
-            p_value(&null, peak_mi[i])
+            // p = 1 for a neuron without any computed step.
+            if peak_mi[i].is_nan() {
+                1.0
+            } else {
+                p_value(&null, peak_mi[i])
+            }
         })
         .collect();
     let q_values = benjamini_hochberg(&p_values)?;
@@ -74,11 +103,12 @@ pub(crate) fn per_neuron_mi(p: &Prepared<'_>, config: &AnalysisConfig) -> Result
         fdr: config.fdr,
         active,
         peak_spread,
+        missing,
     })
 }
 
-/// `out[t][i]` = I(h_i(t); labels) in nats.
-fn mi_by_step(p: &Prepared<'_>, binner: &Binned, labels: &[i64]) -> Result<Vec<Vec<f64>>> {
+/// `out[t][i]` = I(h_i(t); labels) in nats, or why step `t` failed.
+fn mi_by_step(p: &Prepared<'_>, binner: &Binned, labels: &[i64]) -> Vec<Result<Vec<f64>>> {
     let labels = ArrayView1::from(labels);
     (0..p.rec.n_time())
         .map(|t| {

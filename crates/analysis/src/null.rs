@@ -37,6 +37,17 @@ impl StepNull {
     }
 }
 
+impl StepNull {
+    /// The place of a missing value's test: NaN everywhere (written `null`).
+    pub fn missing() -> Self {
+        Self {
+            mean: f64::NAN,
+            q95: f64::NAN,
+            p: f64::NAN,
+        }
+    }
+}
+
 /// The per-step tests of one curve as a [`NullSummary`].
 pub(crate) fn summary(steps: &[StepNull], n_surrogates: usize) -> NullSummary {
     NullSummary {

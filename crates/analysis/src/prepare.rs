@@ -36,17 +36,7 @@ pub(crate) struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     pub fn new(rec: &'a Recording, config: &AnalysisConfig) -> Result<Self> {
         config.validate()?;
-        let (b, t) = (rec.n_trials(), rec.n_time());
-        if b < 4 || t < 2 {
-            return Err(AnalysisError::Recording(format!(
-                "needs at least 4 trials and 2 time steps, got {b} trials × {t} steps"
-            )));
-        }
-        if let Some((i, v)) = rec.hidden.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-            return Err(AnalysisError::Recording(format!(
-                "`hidden` holds a non-finite value ({v}) at flat index {i}"
-            )));
-        }
+        check_recording(rec)?;
         let Classes {
             stim,
             target,
@@ -97,6 +87,40 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// Refuse recordings the analyses cannot read: fewer than 4 trials or no time step, no hidden
+/// units, a time step that is not a positive number, non-finite activity.
+fn check_recording(rec: &Recording) -> Result<()> {
+    let (b, t, n) = rec.hidden.dim();
+    if b < 4 || t < 1 {
+        return Err(AnalysisError::Recording(format!(
+            "needs at least 4 trials and 1 time step, got {b} trials × {t} steps"
+        )));
+    }
+    if n == 0 {
+        return Err(AnalysisError::Recording(format!(
+            "`hidden` has no units (shape [{b}, {t}, 0])"
+        )));
+    }
+    let dt = rec.meta.dt;
+    if !(dt.is_finite() && dt > 0.0) {
+        return Err(AnalysisError::Recording(format!(
+            "`dt` (the time step, ms) must be a finite number > 0, got {dt}"
+        )));
+    }
+    for (name, a) in [
+        ("hidden", &rec.hidden),
+        ("inputs", &rec.inputs),
+        ("outputs", &rec.outputs),
+    ] {
+        if let Some(((trial, step, unit), v)) = a.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(AnalysisError::Recording(format!(
+                "`{name}` holds a non-finite value ({v}) at [trial {trial}, time {step}, unit {unit}]"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The stimulus and target classes of a recording.
 pub(crate) struct Classes {
     pub stim: Vec<i64>,
@@ -106,22 +130,17 @@ pub(crate) struct Classes {
 
 /// The classes of `rec` under `config`.
 pub(crate) fn classes(rec: &Recording, config: &AnalysisConfig) -> Result<Classes> {
-    let (stim, stimulus, n_classes) = stimulus_classes(&rec.labels.to_vec(), config)?;
+    let labels = rec.labels.to_vec();
+    let (stim, stimulus, n_classes) = stimulus_classes(&labels, config)?;
     let stimulus_entropy = class_entropy(&stim);
-    let target = target_classes(rec, config);
+    let (target, target_text) = target_classes(rec, config);
     let variables = Variables {
         stimulus,
         n_stimulus_classes: n_classes,
         stimulus_entropy,
-        target: if target.is_some() {
-            format!(
-                "Y_t: class 0 while the fixation target is on, else 1 + the sector (of {}) of the target direction",
-                sectors(config)
-            )
-        } else {
-            "none: the recording has no targets in the Go-task encoding (33 outputs)".into()
-        },
+        target: target_text,
         has_targets: target.is_some(),
+        warnings: degrees_warning(&labels).into_iter().collect(),
     };
     Ok(Classes {
         stim,
@@ -204,30 +223,91 @@ pub(crate) fn class_entropy(classes: &[i64]) -> f64 {
         .sum()
 }
 
-/// Target classes `[step][trial]` for recordings with Go-task targets.
-fn target_classes(rec: &Recording, config: &AnalysisConfig) -> Option<Vec<Vec<i64>>> {
-    if rec.targets.is_empty() || rec.targets.shape()[2] != N_OUTPUT {
-        return None;
+/// Target classes `[step][trial]`, when the targets are classes, and their description (or
+/// why there are none). Read as classes: the Go-task encoding (33 outputs: fixation, then a
+/// ring); one column of integers (the class at each step, the layout of neurogym and of
+/// PyTorch's cross-entropy, which the readers store as `[trial, time, 1]`); several columns
+/// of one-hot rows (the class is the column of the 1; an all-zero row is its own class, "no
+/// target", numbered −1). Any other targets are continuous: no classes.
+fn target_classes(rec: &Recording, config: &AnalysisConfig) -> (Option<Vec<Vec<i64>>>, String) {
+    let y = &rec.targets;
+    if y.is_empty() {
+        return (None, "none: the recording has no targets".into());
     }
-    let k = sectors(config);
-    let (b, t) = (rec.n_trials(), rec.n_time());
-    Some(
+    let (b, t, c) = y.dim();
+    let per_step = |class: &dyn Fn(ndarray::ArrayView1<'_, f64>) -> i64| -> Vec<Vec<i64>> {
         (0..t)
             .map(|step| {
                 (0..b)
-                    .map(|trial| {
-                        let y = rec.targets.slice(s![trial, step, ..]);
-                        if y[0] > 0.5 {
-                            0
-                        } else {
-                            let ring: Vec<f32> = y.iter().skip(1).map(|&v| v as f32).collect();
-                            1 + sector(decode_angle(&ring), k)
-                        }
-                    })
+                    .map(|trial| class(y.slice(s![trial, step, ..])))
                     .collect()
             })
-            .collect(),
+            .collect()
+    };
+    if c == N_OUTPUT {
+        let k = sectors(config);
+        let classes = per_step(&|y| {
+            if y[0] > 0.5 {
+                0
+            } else {
+                let ring: Vec<f32> = y.iter().skip(1).map(|&v| v as f32).collect();
+                1 + sector(decode_angle(&ring), k)
+            }
+        });
+        return (
+            Some(classes),
+            format!(
+                "Y_t: class 0 while the fixation target is on, else 1 + the sector (of {k}) of the target direction"
+            ),
+        );
+    }
+    let integer = |v: f64| v.is_finite() && v.fract() == 0.0 && v.abs() < 2f64.powi(53);
+    if c == 1 {
+        if y.iter().all(|&v| integer(v)) {
+            return (
+                Some(per_step(&|y| y[0] as i64)),
+                "Y_t: the integer target class at step t (one target column)".into(),
+            );
+        }
+        return (
+            None,
+            "none: the targets are one column of non-integer values (continuous targets, not classes)"
+                .into(),
+        );
+    }
+    let one_hot = y.rows().into_iter().all(|row| {
+        row.iter().all(|&v| v == 0.0 || v == 1.0) && row.iter().filter(|&&v| v == 1.0).count() <= 1
+    });
+    if one_hot {
+        let classes = per_step(&|y| y.iter().position(|&v| v == 1.0).map_or(-1, |i| i as i64));
+        return (
+            Some(classes),
+            format!(
+                "Y_t: the column of the 1 in the one-hot target at step t (of {c}); an all-zero row is the class \"no target\""
+            ),
+        );
+    }
+    (
+        None,
+        format!(
+            "none: the targets ({c} columns) are neither the Go-task encoding (33 outputs) nor one-hot rows nor one integer column: continuous targets, not classes"
+        ),
     )
+}
+
+/// The warning for non-integer labels that span more than a full turn: angles in degrees read
+/// as radians.
+fn degrees_warning(labels: &[f64]) -> Option<String> {
+    if labels.iter().all(|v| v.fract() == 0.0) {
+        return None;
+    }
+    let lo = labels.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = labels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (hi - lo > TAU + 1e-9).then(|| {
+        format!(
+            "labels range over [{lo}, {hi}]: angles in degrees? they are read as radians; convert with np.deg2rad"
+        )
+    })
 }
 
 /// The time axis and the epochs all trials share.

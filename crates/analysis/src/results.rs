@@ -16,7 +16,10 @@ use crate::config::BinRange;
 
 /// Version of the `results.json` layout. 2: every curve's `config` is an
 /// [`AppliedEstimator`] (the estimator's specification and the preprocessing of its data);
-/// the analysis settings name the estimators by their own parameters.
+/// the analysis settings name the estimators by their own parameters. Still 2 with issue 16's
+/// optional additions, which are absent when empty (so results without gaps are written as
+/// before): a missing value is `null` with its reason in `missing` ([`MiCurve`], [`KtSweep`],
+/// [`PerNeuronMi`]); `exact` and `saturated` on [`MiCurve`]; `warnings` on [`Variables`].
 pub const RESULTS_SCHEMA: u32 = 2;
 
 /// Everything one run (or one `infoscope analyze`) produced.
@@ -149,6 +152,20 @@ pub struct Variables {
     pub target: String,
     /// Whether the recording had targets (without them the target analyses are empty).
     pub has_targets: bool,
+    /// Doubts about how the recording's arrays were read (e.g. labels that look like degrees);
+    /// the report shows them with the recording.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// A note on one value of a series: why it is missing (its slot in `values` then holds NaN,
+/// written as `null` in `results.json`), or why it is known exactly without an estimate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepNote {
+    /// The slot: the time step (or checkpoint, or σ² index of a sweep).
+    pub index: usize,
+    /// The reason, e.g. the estimator's error.
+    pub reason: String,
 }
 
 /// The null distribution of one curve under label (or row) surrogates, per time step.
@@ -158,12 +175,16 @@ pub struct NullSummary {
     pub surrogate: String,
     /// Number of surrogates per time step.
     pub n_surrogates: usize,
-    /// Mean of the null at each step, nats.
+    /// Mean of the null at each step, nats (NaN, written `null`, where the value is missing).
+    #[serde(deserialize_with = "nan_for_null")]
     pub mean: Vec<f64>,
-    /// 95th percentile of the null at each step, nats.
+    /// 95th percentile of the null at each step, nats (NaN where the value is missing).
+    #[serde(deserialize_with = "nan_for_null")]
     pub q95: Vec<f64>,
     /// `(1 + #{null ≥ observed}) / (N + 1)` at each step, "≥" up to rounding
-    /// ([`infoscope_estimators::significance::P_VALUE_TOLERANCE`]).
+    /// ([`infoscope_estimators::significance::P_VALUE_TOLERANCE`]); NaN where the value is
+    /// missing.
+    #[serde(deserialize_with = "nan_for_null")]
     pub p_values: Vec<f64>,
 }
 
@@ -242,10 +263,24 @@ pub struct MiCurve {
     pub bound: Bound,
     /// The estimator and the preprocessing of its data.
     pub config: AppliedEstimator,
-    /// One value per time step (or per checkpoint), nats.
+    /// One value per time step (or per checkpoint), nats; NaN (written `null`) where the
+    /// value could not be computed (see `missing`).
+    #[serde(deserialize_with = "nan_for_null")]
     pub values: Vec<f64>,
     /// The surrogate null, when computed.
     pub null: Option<NullSummary>,
+    /// The values that could not be computed, and why (empty when all were).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<StepNote>,
+    /// The values known exactly without the estimator, and why (e.g. 0 where every column of
+    /// one side is constant across the trials at that step).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exact: Vec<StepNote>,
+    /// The steps where the estimate sits at its ceiling because every trial is distinct (a
+    /// binned layer with as many symbols as trials): the value then measures the number of
+    /// trials, not the layer. Ascending; empty when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub saturated: Vec<usize>,
 }
 
 /// A group of curves estimating one quantity.
@@ -318,14 +353,22 @@ pub struct KtSweep {
     /// The estimator at each σ² (`noise_vars[i]` is `specs[i]`'s `noise_var`), applied to the
     /// layer as recorded ([`Preprocessing::NoisyLayer`]).
     pub specs: Vec<EstimatorSpec>,
-    /// Lower bound on I(X; T) at each σ² (X the stimulus class), nats.
+    /// Lower bound on I(X; T) at each σ² (X the stimulus class), nats (NaN, written `null`,
+    /// where missing).
+    #[serde(deserialize_with = "nan_for_null")]
     pub stimulus_lower: Vec<f64>,
     /// Upper estimate of I(X; T) at each σ², nats.
+    #[serde(deserialize_with = "nan_for_null")]
     pub stimulus_upper: Vec<f64>,
     /// Lower bound on I(trial; T) at each σ², nats.
+    #[serde(deserialize_with = "nan_for_null")]
     pub trial_lower: Vec<f64>,
     /// Upper bound on I(trial; T) at each σ², nats.
+    #[serde(deserialize_with = "nan_for_null")]
     pub trial_upper: Vec<f64>,
+    /// The σ² (by index into `noise_vars`) whose bounds could not be computed, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<StepNote>,
 }
 
 /// Per-neuron MI with the stimulus over time (SPEC.md §3, item 3).
@@ -336,11 +379,13 @@ pub struct PerNeuronMi {
     /// The estimator (asked I(h_i(t); X) for every neuron i) and the preprocessing of its
     /// data.
     pub config: AppliedEstimator,
-    /// `mi[i][t]` = I(h_i(t); X), nats.
+    /// `mi[i][t]` = I(h_i(t); X), nats (NaN, written `null`, at the steps in `missing`).
+    #[serde(deserialize_with = "nested_nan_for_null")]
     pub mi: Vec<Vec<f64>>,
-    /// Each neuron's peak time step (argmax over t; the first on ties).
+    /// Each neuron's peak time step (argmax over the computed steps; the first on ties).
     pub peak_step: Vec<usize>,
     /// Each neuron's peak value, nats.
+    #[serde(deserialize_with = "nan_for_null")]
     pub peak_mi: Vec<f64>,
     /// The statistic tested per neuron: "max over t of I(h_i(t); X)".
     pub statistic: String,
@@ -348,8 +393,10 @@ pub struct PerNeuronMi {
     /// step).
     pub n_surrogates: usize,
     /// Per-neuron p-values of the statistic.
+    #[serde(deserialize_with = "nan_for_null")]
     pub p_values: Vec<f64>,
     /// Benjamini–Hochberg q-values over the neurons.
+    #[serde(deserialize_with = "nan_for_null")]
     pub q_values: Vec<f64>,
     /// The false-discovery rate used to call neurons active.
     pub fdr: f64,
@@ -357,6 +404,10 @@ pub struct PerNeuronMi {
     pub active: Vec<usize>,
     /// The spread of the active neurons' peak times.
     pub peak_spread: PeakSpread,
+    /// The time steps at which no neuron's MI could be computed, and why (their `mi` entries
+    /// are NaN; the test's maximum runs over the other steps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<StepNote>,
 }
 
 /// Summary of the active neurons' peak times.
@@ -456,6 +507,15 @@ pub struct LayerSnr {
     pub weight_norm: Vec<f64>,
     /// The first logged step from which the SNR stays below 1 (the diffusion phase), if any.
     pub diffusion_from: Option<usize>,
+}
+
+/// Rows of floats where `null` reads back as NaN.
+fn nested_nan_for_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Vec<f64>>, D::Error> {
+    let rows = Vec::<Vec<Option<f64>>>::deserialize(d)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| r.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+        .collect())
 }
 
 /// Floats where `null` (how JSON writes NaN) reads back as NaN.

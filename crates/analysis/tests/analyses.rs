@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod rebuild;
+mod robust;
 
 use infoscope_analysis::nets::record::{Recording, RecordingMeta};
 use infoscope_analysis::nets::tasks::TrialEpochs;

@@ -153,17 +153,47 @@ fn network_section(
     out.push_str("</table>\n");
     maxima_table(out, net, unit);
     out.push_str("</div>\n");
-    if !net.recording.notes.is_empty() {
-        out.push_str("<ul class=\"notes\">");
-        for note in &net.recording.notes {
-            let _ = write!(out, "<li>{}</li>", esc(note));
-        }
-        out.push_str("</ul>\n");
-    }
+    let notes: Vec<&String> = net
+        .recording
+        .notes
+        .iter()
+        .chain(&net.variables.warnings)
+        .collect();
+    list(out, "notes", None, &notes);
+    let arrays: Vec<&String> = net.recording.arrays_read.iter().collect();
+    list(
+        out,
+        "arrays-read",
+        Some("Arrays read from the recording"),
+        &arrays,
+    );
+    let gaps = specs::gap_notes(net);
+    let gaps: Vec<&String> = gaps.iter().collect();
+    list(
+        out,
+        "notes missing",
+        Some("Values not computed (gaps in the figures)"),
+        &gaps,
+    );
     for f in figures {
         figure(out, f);
     }
     out.push_str("</section>\n");
+}
+
+/// A list of `items` with an optional heading (nothing when empty).
+fn list(out: &mut String, class: &str, heading: Option<&str>, items: &[&String]) {
+    if items.is_empty() {
+        return;
+    }
+    if let Some(h) = heading {
+        let _ = writeln!(out, "<h3>{}</h3>", esc(h));
+    }
+    let _ = write!(out, "<ul class=\"{}\">", esc(class));
+    for item in items {
+        let _ = write!(out, "<li>{}</li>", esc(item));
+    }
+    out.push_str("</ul>\n");
 }
 
 /// The summary rows of one network (key, value), numbers converted for display only.
@@ -308,6 +338,7 @@ fn maxima_table(out: &mut String, net: &NetworkAnalysis, unit: Unit) {
         ts.unit
     );
     let mut any = false;
+    let mut saturated_mark = false;
     for (panel, successive) in panels {
         for curve in &panel.curves {
             any = true;
@@ -327,7 +358,12 @@ fn maxima_table(out: &mut String, net: &NetworkAnalysis, unit: Unit) {
                 } else {
                     at
                 };
-                (format::value(unit.from_nats(v)), at)
+                let mut value = format::value(unit.from_nats(v));
+                if curve.saturated.contains(&t) {
+                    value.push_str(" *");
+                    saturated_mark = true;
+                }
+                (value, at)
             });
             let _ = writeln!(
                 out,
@@ -342,7 +378,15 @@ fn maxima_table(out: &mut String, net: &NetworkAnalysis, unit: Unit) {
     if !any {
         out.push_str("<tr><td colspan=\"4\">no curves</td></tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n");
+    if saturated_mark {
+        let _ = writeln!(
+            out,
+            "<tfoot><tr><td colspan=\"4\">{}</td></tr></tfoot>",
+            esc(specs::SATURATED_NOTE)
+        );
+    }
+    out.push_str("</table>\n");
 }
 
 /// Settings, seeds, versions and the unit note.

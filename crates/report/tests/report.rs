@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod fixture;
+mod issue16;
 
 use std::collections::BTreeSet;
 use std::f64::consts::LN_2;

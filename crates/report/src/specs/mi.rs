@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use infoscope_analysis::estimators::Unit;
 use infoscope_analysis::{Bound, MiCurve, MiPanel, NetworkAnalysis};
 
-use super::{TimeScale, curve_label, epoch_words, epochs, unit_words};
+use super::{
+    SATURATED_NOTE, TimeScale, curve_flags, curve_label, epoch_words, epochs, step_ranges,
+    unit_words,
+};
 use crate::chart::{Band, HLine, LineChart, Series};
 use crate::format::{self, unit_name};
 use crate::legend::{self, Dash};
@@ -52,7 +55,7 @@ pub(super) fn mi_chart(
             Bound::Point => curve,
         };
         series.push(Series {
-            label: Some(curve_label(curve)),
+            label: Some(format!("{}{}", curve_label(curve), curve_flags(curve))),
             color,
             dash: if curve.bound == Bound::Lower {
                 Dash::Dashed
@@ -167,6 +170,32 @@ pub(super) fn mi_figure(
         caption.push_str(&format!(
             "Grey dashed: {}, the largest value the quantity can take. ",
             c.label
+        ));
+    }
+    for c in panel.curves.iter().filter(|c| !c.saturated.is_empty()) {
+        caption.push_str(&format!(
+            "{} is saturated at steps {}. ",
+            curve_label(c),
+            step_ranges(&c.saturated)
+        ));
+    }
+    if panel.curves.iter().any(|c| !c.saturated.is_empty()) {
+        caption.push_str(SATURATED_NOTE);
+        caption.push(' ');
+    }
+    for c in panel.curves.iter().filter(|c| !c.missing.is_empty()) {
+        let steps: Vec<usize> = c.missing.iter().map(|m| m.index).collect();
+        let reason = &c.missing[0].reason;
+        caption.push_str(&format!(
+            "{}: no value at steps {} (a gap in the line): {}{}. ",
+            curve_label(c),
+            step_ranges(&steps),
+            reason.trim_end_matches('.'),
+            if c.missing.iter().any(|m| &m.reason != reason) {
+                "; other reasons listed with the tables"
+            } else {
+                ""
+            }
         ));
     }
     caption.push_str(&epoch_words(net));

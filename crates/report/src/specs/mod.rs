@@ -12,7 +12,7 @@ mod neurons;
 mod training;
 
 use infoscope_analysis::estimators::Unit;
-use infoscope_analysis::{Bound, MiCurve, NetworkAnalysis, Results};
+use infoscope_analysis::{Bound, MiCurve, NetworkAnalysis, Results, StepNote};
 
 use crate::chart::Epoch;
 use crate::format;
@@ -185,5 +185,91 @@ pub(crate) fn unit_words(unit: Unit) -> String {
     match unit {
         Unit::Bits => "Information in bits (nats / ln 2).".to_owned(),
         Unit::Nats => "Information in nats.".to_owned(),
+    }
+}
+
+/// The footnote of a value at its ceiling.
+pub(crate) const SATURATED_NOTE: &str = "* saturated: every trial has its own binned pattern at \
+    this step, so the estimate equals its ceiling (H(X), or ln(trials)) whatever the layer \
+    encodes; it measures the number of trials, not the layer. Use fewer bins or more trials.";
+
+/// Steps as ranges: `[0, 1, 2, 5]` → "0–2, 5".
+pub(crate) fn step_ranges(steps: &[usize]) -> String {
+    let mut sorted = steps.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            sorted[i].to_string()
+        } else {
+            format!("{}–{}", sorted[i], sorted[j])
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// `notes` grouped by reason: "steps 0–3, 7: reason".
+fn by_reason(word: &str, notes: &[StepNote]) -> Vec<String> {
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for n in notes {
+        match groups.iter_mut().find(|(r, _)| *r == n.reason) {
+            Some((_, steps)) => steps.push(n.index),
+            None => groups.push((&n.reason, vec![n.index])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(reason, steps)| format!("{word} {}: {reason}", step_ranges(&steps)))
+        .collect()
+}
+
+/// One line per missing value group of `net` (curve, steps and reason), for the page.
+pub(crate) fn gap_notes(net: &NetworkAnalysis) -> Vec<String> {
+    let l = &net.layer;
+    let mut out = Vec::new();
+    for panel in [
+        &l.stimulus,
+        &l.target,
+        &l.trial,
+        &l.input_hidden,
+        &l.hidden_output,
+        &net.successive.panel,
+    ] {
+        for c in &panel.curves {
+            for line in by_reason("steps", &c.missing) {
+                out.push(format!("{}, {}: {line}", panel.quantity, curve_label(c)));
+            }
+        }
+    }
+    for line in by_reason("σ² indices", &l.kt_sweep.missing) {
+        out.push(format!("KT σ² sweep: {line}"));
+    }
+    for line in by_reason("steps", &net.neurons.missing) {
+        out.push(format!("per-neuron MI (every neuron): {line}"));
+    }
+    out
+}
+
+/// The legend suffix of a curve with saturated or missing values (empty when neither).
+pub(crate) fn curve_flags(curve: &MiCurve) -> String {
+    let n = curve.values.len();
+    let mut flags = Vec::new();
+    if !curve.saturated.is_empty() {
+        flags.push(format!("saturated* at {}/{n} steps", curve.saturated.len()));
+    }
+    if !curve.missing.is_empty() {
+        flags.push(format!("{} missing", curve.missing.len()));
+    }
+    if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", flags.join("; "))
     }
 }
