@@ -142,6 +142,9 @@ pub struct EstimateArgs {
     /// Also write the JSON result to this file (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `infoscope pairwise`.
@@ -185,6 +188,9 @@ pub struct PairwiseArgs {
     /// Number of strongest pairs to print and put in the summary.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `infoscope methods`.

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
+use crate::output::outln;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -103,11 +104,14 @@ pub fn train(args: &TrainArgs) -> Result<()> {
             config.model.n_rnn = args.hidden;
             config.seed = args.seed;
             let out = train_reservoir(&config, Some(&args.out))?;
-            println!(
+            outln!(
                 "reservoir: {} units, ridge λ = {:e}, train loss {:.4e}, test-grid performance {:.3}",
-                args.hidden, out.report.lambda, out.report.train_loss, out.test_performance
+                args.hidden,
+                out.report.lambda,
+                out.report.train_loss,
+                out.test_performance
             );
-            println!("saved to {}", args.out.display());
+            outln!("saved to {}", args.out.display());
             Ok(())
         }
         ModelKind::Leaky => {
@@ -144,7 +148,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
             })?;
             bar.finish_and_clear();
             let last = out.log.last();
-            println!(
+            outln!(
                 "leaky RNN: {} {} units, {} steps, performance {:.3} ({})",
                 args.hidden,
                 config.model.activation,
@@ -156,7 +160,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
                     "step budget spent"
                 }
             );
-            println!("saved to {}", args.out.display());
+            outln!("saved to {}", args.out.display());
             Ok(())
         }
     }
@@ -167,6 +171,18 @@ pub fn record(args: &RecordArgs) -> Result<()> {
     if args.out.extension().and_then(|e| e.to_str()) != Some("npz") {
         bail!("--out must name a .npz file, got {}", args.out.display());
     }
+    let sidecar = args.out.with_extension("json");
+    let model_files: Vec<PathBuf> = std::fs::read_dir(&args.model)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    let inputs: Vec<(&str, &std::path::Path)> = model_files
+        .iter()
+        .map(|p| ("--model", p.as_path()))
+        .collect();
+    crate::guard::distinct_outputs(
+        &inputs,
+        &[("--out", args.out.as_path()), ("--out (sidecar)", &sidecar)],
+    )?;
     let model = TrainedModel::load(&args.model)
         .with_context(|| format!("loading --model {}", args.model.display()))?;
     let mode = if args.test_grid {
@@ -180,7 +196,7 @@ pub fn record(args: &RecordArgs) -> Result<()> {
             .with_context(|| format!("creating {}", parent.display()))?;
     }
     rec.write(&args.out)?;
-    println!(
+    outln!(
         "recorded {} ({}) on {} {} trials × {} steps ({} units) to {}; performance {:.3}",
         model.kind(),
         rec.meta.task,
