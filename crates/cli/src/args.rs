@@ -115,7 +115,12 @@ pub struct EstimateArgs {
     /// Test I(X;Y) > 0 against N surrogates of Y (0: no test); the p-value is
     /// (1 + #surrogates ≥ estimate)/(N + 1). Needs --x and --y (or --labels), not --z; with
     /// --per-unit every unit is tested and the p-values are adjusted by Benjamini–Hochberg.
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub permutations: usize,
     /// How surrogates decouple Y from X: permutation (rows shuffled), circular:MIN (rotated by at
     /// least MIN rows; time series), block:LEN (blocks of LEN rows shuffled).
@@ -123,7 +128,12 @@ pub struct EstimateArgs {
     pub surrogate: Surrogate,
     /// Bootstrap percentile interval of the estimate from N resamples of the rows (0: none;
     /// mutual information and I(input; T), not entropies).
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub bootstrap: usize,
     /// Coverage of the --bootstrap interval.
     #[arg(long, default_value_t = 0.95)]

@@ -83,6 +83,10 @@ static PANIC: Mutex<Option<String>> = Mutex::new(None);
 
 /// Run one subcommand.
 fn run(command: Command) -> anyhow::Result<()> {
+    // The tests' way to check the safety net above (no command is known to panic).
+    if std::env::var_os("INFOSCOPE_TEST_PANIC").is_some() {
+        panic!("a test of the panic safety net (INFOSCOPE_TEST_PANIC is set)");
+    }
     match command {
         Command::Estimate(args) => estimate::run(&args),
         Command::Pairwise(args) => pairwise::run(&args),
