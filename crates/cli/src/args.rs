@@ -136,15 +136,20 @@ pub struct EstimateArgs {
     )]
     pub bootstrap: usize,
     /// Coverage of the --bootstrap interval.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
     pub ci_level: f64,
     /// With --per-unit --permutations: the false-discovery rate at which units are reported
     /// significant (Benjamini–Hochberg q ≤ FDR).
-    #[arg(long, default_value_t = 0.05, value_name = "ALPHA")]
+    #[arg(
+        long,
+        default_value_t = 0.05,
+        value_name = "ALPHA",
+        allow_negative_numbers = true
+    )]
     pub fdr: f64,
     /// Seed of the random streams: --permutations surrogates, --bootstrap resamples, and the
     /// method's own `seed` parameter when it has one (ksg/kl noise). Default 0.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Print the result as JSON instead of a table.
     #[arg(long)]
@@ -153,7 +158,7 @@ pub struct EstimateArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
@@ -181,7 +186,7 @@ pub struct PairwiseArgs {
     #[command(flatten)]
     pub estimator: SpecArgs,
     /// Seed of the method's `seed` parameter (ksg noise). Default 0.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Unit of the written and printed values.
     #[arg(long, value_enum, default_value = "nats")]
@@ -196,10 +201,10 @@ pub struct PairwiseArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Number of strongest pairs to print and put in the summary.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true)]
     pub top: usize,
     /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 

@@ -18,7 +18,7 @@ use crate::args::EstimateArgs;
 use crate::guard;
 use crate::output::outln;
 use crate::report::{InputInfo, print_table};
-use crate::spec_args::{UsageError, asked_by, phrase};
+use crate::spec_args::{UsageError, asked_by, phrase, rename_arguments};
 
 /// The JSON written by `--json` and `--out`.
 #[derive(Debug, Serialize)]
@@ -231,6 +231,13 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     crate::experiment::set_threads(args.threads)?;
     guard::check_count("--permutations", args.permutations)?;
     guard::check_count("--bootstrap", args.bootstrap)?;
+    if !(args.ci_level > 0.0 && args.ci_level < 1.0) {
+        return Err(UsageError(format!(
+            "--ci-level must lie in (0, 1), got {}",
+            args.ci_level
+        ))
+        .into());
+    }
     check_outputs(args)?;
     let unit: Unit = args.unit.into();
     let estimator = args.estimator.estimator(None, args.seed)?;
@@ -316,38 +323,29 @@ fn phrase_for(
     } else {
         "--y"
     };
-    let err = phrase(err, method);
-    let text = format!("{err:#}");
-    let mut renamed = text.clone();
-    for (name, flag) in [
+    let names = [
         ("x", "--x"),
         ("h", "--x"),
         ("y", y_flag),
         ("labels", y_flag),
         ("z", "--z"),
-    ] {
-        renamed = renamed
-            .replace(&format!("argument `{name}`"), flag)
-            .replace(&format!("`{name}`)"), &format!("{flag})"));
+    ];
+    let err = rename_arguments(phrase(err, method), &names);
+    let text = format!("{err:#}");
+    if text.contains("parameter `block`") || text.contains("parameter `min_shift`") {
+        return UsageError(format!("--surrogate: {text}")).into();
     }
     if let Some(noise) = &args.estimator.noise
-        && renamed.contains("argument `data`")
-        && renamed.contains("non-finite")
+        && text.contains("argument `data`")
+        && text.contains("non-finite")
     {
         return UsageError(format!(
             "--noise {noise}: parameter `noise` is too large: the data plus noise of this \
-             standard deviation are not finite ({renamed}); use a smaller --noise"
+             standard deviation are not finite ({text}); use a smaller --noise"
         ))
         .into();
     }
-    if renamed == text {
-        return err;
-    }
-    if err.is::<UsageError>() {
-        UsageError(renamed).into()
-    } else {
-        anyhow::anyhow!(renamed)
-    }
+    err
 }
 
 /// What `--json` and `--out` write: one estimate, or a lower and an upper one.

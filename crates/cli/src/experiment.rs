@@ -30,7 +30,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub png: bool,
     /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
@@ -67,7 +67,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Label permutations per estimate (overrides the settings).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub permutations: Option<usize>,
     /// Output directory (default: STEM-analysis beside the recording STEM.npz).
     #[arg(long)]

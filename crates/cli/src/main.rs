@@ -64,7 +64,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // One line: the whole cause chain, joined by ": ".
-            eprintln!("error: {err:#}");
+            let text = format!("{err:#}");
+            eprintln!("error: {}", one_line(&text));
             // A bad option is a usage error, as clap's are.
             if err.chain().any(|e| e.is::<spec_args::UsageError>()) {
                 ExitCode::from(2)
@@ -109,4 +110,14 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
         "a panic without a message".to_owned()
     };
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `text` on one line: line breaks (of a parser's report, say) and the spaces around them
+/// become one space.
+fn one_line(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

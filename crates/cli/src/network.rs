@@ -33,25 +33,25 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = ModelKind::Leaky)]
     pub model: ModelKind,
     /// Recurrent units.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, allow_negative_numbers = true)]
     pub hidden: usize,
     /// Activation of the leaky RNN: softplus, relu, tanh, retanh, power.
     #[arg(long, default_value = "softplus")]
     pub activation: Activation,
     /// Seed of the weights, batches and noise.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub seed: u64,
     /// Leaky RNN: step budget (one step = one batch).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 20_000, allow_negative_numbers = true)]
     pub max_steps: usize,
     /// Leaky RNN: trials per step.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, allow_negative_numbers = true)]
     pub batch_size: usize,
     /// Leaky RNN: stop when the evaluation performance reaches this.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
     pub target: f64,
     /// Leaky RNN: steps between evaluations (log entries).
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
     pub log_every: usize,
     /// Output directory (config, log, checkpoints, final model).
     #[arg(long, default_value = "runs/train")]
@@ -68,13 +68,13 @@ pub struct RecordArgs {
     #[arg(long)]
     pub model: PathBuf,
     /// Random trials to record (ignored with --test-grid).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
     pub trials: usize,
     /// Record the fixed test grid (20 angles × 2 modalities) instead of random trials.
     #[arg(long)]
     pub test_grid: bool,
     /// Seed of the trials and the recurrent noise.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub seed: u64,
     /// Record without recurrent noise.
     #[arg(long)]

@@ -13,7 +13,7 @@ use crate::estimate::{floats, read};
 use crate::guard;
 use crate::output::outln;
 use crate::report::InputInfo;
-use crate::spec_args::phrase;
+use crate::spec_args::{phrase, rename_arguments};
 
 /// One pair in the summary.
 #[derive(Debug, Clone, Serialize)]
@@ -96,7 +96,7 @@ pub fn run(args: &PairwiseArgs) -> Result<()> {
     };
     let result = estimator
         .pairwise(a.view(), b.as_ref().map(|b| b.view()))
-        .map_err(|e| phrase(e, method))?;
+        .map_err(|e| rename_arguments(phrase(e, method), &[("a", "--a"), ("b", "--b")]))?;
     let symmetric = args.b.is_none();
     let values = result.values_in(unit);
     let pairs = distinct_pairs(&result, &values, symmetric);

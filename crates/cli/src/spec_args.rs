@@ -253,7 +253,35 @@ pub fn phrase(err: EstimatorError, method: &str) -> anyhow::Error {
         {
             usage(format!("{}: {err}", flag(name)))
         }
+        // The parts of a binning policy (`unit-minmax:0` has `n_bins` 0).
+        EstimatorError::InvalidParameter { name, .. }
+            if info.is_some_and(|i: MethodInfo| i.has("policy")) && POLICY_PARTS.contains(name) =>
+        {
+            usage(format!("--policy: {err}"))
+        }
         _ => err.into(),
+    }
+}
+
+/// The parameters inside a `--policy`.
+const POLICY_PARTS: [&str; 5] = ["n_bins", "width", "lo", "hi", "edges"];
+
+/// `err` with the arguments named by the flags that gave them: `argument `a`` becomes `--a`
+/// for each (argument, flag) of `names`; a [`UsageError`] stays one.
+pub fn rename_arguments(err: anyhow::Error, names: &[(&str, &str)]) -> anyhow::Error {
+    let text = format!("{err:#}");
+    let mut renamed = text.clone();
+    for (name, flag) in names {
+        renamed = renamed
+            .replace(&format!("argument `{name}`"), flag)
+            .replace(&format!("`{name}`)"), &format!("{flag})"));
+    }
+    if renamed == text {
+        err
+    } else if err.is::<UsageError>() {
+        UsageError(renamed).into()
+    } else {
+        anyhow::anyhow!(renamed)
     }
 }
 
