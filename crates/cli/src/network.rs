@@ -172,9 +172,17 @@ pub fn record(args: &RecordArgs) -> Result<()> {
         bail!("--out must name a .npz file, got {}", args.out.display());
     }
     let sidecar = args.out.with_extension("json");
-    let model_files: Vec<PathBuf> = std::fs::read_dir(&args.model)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    // The files of a trained network (the --out of `infoscope train`).
+    let model_files: Vec<PathBuf> = [
+        "config.json",
+        "log.json",
+        "model.safetensors",
+        "last.safetensors",
+        "reservoir.json",
+    ]
+    .iter()
+    .map(|f| args.model.join(f))
+    .collect();
     let inputs: Vec<(&str, &std::path::Path)> = model_files
         .iter()
         .map(|p| ("--model", p.as_path()))

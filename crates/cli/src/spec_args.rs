@@ -190,17 +190,14 @@ impl SpecArgs {
 /// The integer parameters that count something, with their smallest value.
 const COUNTS: [(&str, i64); 4] = [("k", 1), ("theiler", 0), ("tile", 1), ("algorithm", 1)];
 
-/// Refuses a negative (or zero, where that is too small) count parameter with the rule and the
-/// value, before the specification sees it (whose message would only say the value is not an
-/// unsigned integer).
+/// Refuses a negative count parameter with the rule and the value, before the specification
+/// sees it (whose message would only say the value is not an unsigned integer).
 fn check_count_parameter(name: &str, value: &Value) -> Result<()> {
     let Some(&(_, min)) = COUNTS.iter().find(|(n, _)| *n == name) else {
         return Ok(());
     };
     let small = match value {
-        Value::Number(n) => {
-            n.as_i64().is_some_and(|v| v < min) || n.as_f64().is_some_and(|v| v < 0.0)
-        }
+        Value::Number(n) => n.as_f64().is_some_and(|v| v < 0.0),
         _ => false,
     };
     if small {

@@ -30,7 +30,7 @@ fn bin() -> PathBuf {
 /// An .npy file with this header dictionary and payload, byte for byte.
 fn raw_npy(path: &Path, dict: &str, payload: &[u8]) {
     let mut header = dict.to_owned();
-    while (10 + header.len() + 1) % 64 != 0 {
+    while !(10 + header.len() + 1).is_multiple_of(64) {
         header.push(' ');
     }
     header.push('\n');
