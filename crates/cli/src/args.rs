@@ -115,7 +115,12 @@ pub struct EstimateArgs {
     /// Test I(X;Y) > 0 against N surrogates of Y (0: no test); the p-value is
     /// (1 + #surrogates ≥ estimate)/(N + 1). Needs --x and --y (or --labels), not --z; with
     /// --per-unit every unit is tested and the p-values are adjusted by Benjamini–Hochberg.
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub permutations: usize,
     /// How surrogates decouple Y from X: permutation (rows shuffled), circular:MIN (rotated by at
     /// least MIN rows; time series), block:LEN (blocks of LEN rows shuffled).
@@ -123,18 +128,28 @@ pub struct EstimateArgs {
     pub surrogate: Surrogate,
     /// Bootstrap percentile interval of the estimate from N resamples of the rows (0: none;
     /// mutual information and I(input; T), not entropies).
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
     pub bootstrap: usize,
     /// Coverage of the --bootstrap interval.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
     pub ci_level: f64,
     /// With --per-unit --permutations: the false-discovery rate at which units are reported
     /// significant (Benjamini–Hochberg q ≤ FDR).
-    #[arg(long, default_value_t = 0.05, value_name = "ALPHA")]
+    #[arg(
+        long,
+        default_value_t = 0.05,
+        value_name = "ALPHA",
+        allow_negative_numbers = true
+    )]
     pub fdr: f64,
     /// Seed of the random streams: --permutations surrogates, --bootstrap resamples, and the
     /// method's own `seed` parameter when it has one (ksg/kl noise). Default 0.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Print the result as JSON instead of a table.
     #[arg(long)]
@@ -142,6 +157,9 @@ pub struct EstimateArgs {
     /// Also write the JSON result to this file (atomically).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `infoscope pairwise`.
@@ -168,7 +186,7 @@ pub struct PairwiseArgs {
     #[command(flatten)]
     pub estimator: SpecArgs,
     /// Seed of the method's `seed` parameter (ksg noise). Default 0.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub seed: Option<u64>,
     /// Unit of the written and printed values.
     #[arg(long, value_enum, default_value = "nats")]
@@ -183,8 +201,11 @@ pub struct PairwiseArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
     /// Number of strongest pairs to print and put in the summary.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true)]
     pub top: usize,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub threads: Option<usize>,
 }
 
 /// Arguments of `infoscope methods`.

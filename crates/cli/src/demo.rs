@@ -17,6 +17,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::args::DemoArgs;
+use crate::output::outln;
 
 /// One row of the demo's table.
 #[derive(Debug, Serialize)]
@@ -116,35 +117,39 @@ pub fn run(args: &DemoArgs) -> Result<()> {
 
 fn print_demo(args: &DemoArgs, r: &DemoResults, paths: &[&std::path::Path]) {
     let u = r.unit.as_str();
-    println!(
+    outln!(
         "infoscope demo: X, Y jointly Gaussian, n = {}, {} component pair(s) with rho = {}, seed {}",
-        r.n, r.dims, r.rho, r.seed
+        r.n,
+        r.dims,
+        r.rho,
+        r.seed
     );
-    println!(
+    outln!(
         "true I(X;Y) = -(d/2) ln(1 - rho^2) = {:.4} {u} ({:.4} nats)\n",
-        r.true_mi, r.true_mi_nats
+        r.true_mi,
+        r.true_mi_nats
     );
-    println!(
+    outln!(
         "{:<42} {:>14} {:>14}",
         "estimator",
         format!("I(X;Y) [{u}]"),
         format!("error [{u}]")
     );
     for row in &r.rows {
-        println!(
+        outln!(
             "{:<42} {:>14.4} {:>+14.4}",
             row.settings,
             row.estimate.value,
             row.estimate.value - r.true_mi
         );
     }
-    println!(
+    outln!(
         "\nCoarse bins lose information (binned estimates below the truth); fine bins add a \
          positive small-sample bias, which the corrections remove."
     );
     let files: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-    println!("wrote {}", files.join(", "));
-    println!(
+    outln!("wrote {}", files.join(", "));
+    outln!(
         "re-run one estimate: infoscope estimate --method gaussian --x {} --y {} --unit {u}",
         args.out.join("x.npy").display(),
         args.out.join("y.npy").display()

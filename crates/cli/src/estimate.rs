@@ -15,8 +15,10 @@ use ndarray::{Array2, Axis, Ix1, Ix2};
 use serde::Serialize;
 
 use crate::args::EstimateArgs;
+use crate::guard;
+use crate::output::outln;
 use crate::report::{InputInfo, print_table};
-use crate::spec_args::{asked_by, phrase};
+use crate::spec_args::{UsageError, asked_by, phrase, rename_arguments};
 
 /// The JSON written by `--json` and `--out`.
 #[derive(Debug, Serialize)]
@@ -96,6 +98,38 @@ pub(crate) fn floats(input: &Input) -> Result<Array2<f64>> {
     Ok(a)
 }
 
+/// The largest integer every `f64` up to which is exact (2^53).
+const EXACT_INTEGERS: i64 = 1 << 53;
+
+/// An integer input with values beyond ±2^53 (which `f64` cannot tell apart) as dense codes
+/// per column, in the order of the values (labels and symbols depend only on which values are
+/// equal, so the estimate is exact); `None` for other inputs.
+fn exact_codes(input: &Input) -> Result<Option<Array2<f64>>> {
+    let io::NumericArray::Int(ints) = &input.array.data else {
+        return Ok(None);
+    };
+    if ints.iter().all(|v| v.abs() <= EXACT_INTEGERS) {
+        return Ok(None);
+    }
+    let ints = match ints.ndim() {
+        1 => ints
+            .clone()
+            .into_dimensionality::<Ix1>()?
+            .insert_axis(Axis(1)),
+        _ => ints.clone().into_dimensionality::<Ix2>()?,
+    };
+    let mut codes = Array2::<f64>::zeros(ints.dim());
+    for (col, mut out) in ints.columns().into_iter().zip(codes.columns_mut()) {
+        let mut distinct: Vec<i64> = col.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for (v, o) in col.iter().zip(out.iter_mut()) {
+            *o = distinct.binary_search(v).unwrap_or(0) as f64;
+        }
+    }
+    Ok(Some(codes))
+}
+
 /// The arguments as read, in the order x, y (or labels), z: each input with its values as
 /// `f64` and whether they were integers.
 struct Arguments {
@@ -104,7 +138,7 @@ struct Arguments {
 }
 
 impl Arguments {
-    fn read(args: &EstimateArgs) -> Result<Self> {
+    fn read(args: &EstimateArgs, estimator: &Estimator) -> Result<Self> {
         let mut inputs = vec![read("x", &args.x)?];
         if let Some(y) = &args.y {
             inputs.push(read("y", y)?);
@@ -118,16 +152,27 @@ impl Arguments {
             }
             inputs.push(read("z", z)?);
         }
+        let roles = ["x", "y", "z"];
         let values = inputs
             .iter()
-            .map(|i| {
+            .zip(roles)
+            .map(|(i, role)| {
                 let integer = i.info.role == "labels" || i.array.is_integer();
                 let t = if integer {
                     ValueType::Integer
                 } else {
                     ValueType::Float
                 };
-                Ok((floats(i)?, t))
+                let values = floats(i)?;
+                let as_labels = i.info.role == "labels"
+                    || matches!(
+                        estimator.reads_as(role, &Variable::new(values.view(), t)),
+                        "labels" | "symbols"
+                    );
+                match exact_codes(i)? {
+                    Some(codes) if as_labels => Ok((codes, t)),
+                    _ => Ok((values, t)),
+                }
             })
             .collect::<Result<_>>()?;
         Ok(Self { inputs, values })
@@ -183,10 +228,22 @@ fn quantity(args: &EstimateArgs, estimator: &Estimator, data: &Data<'_>) -> Resu
 
 /// Run `infoscope estimate`.
 pub fn run(args: &EstimateArgs) -> Result<()> {
+    crate::experiment::set_threads(args.threads)?;
+    guard::check_count("--permutations", args.permutations)?;
+    guard::check_count("--bootstrap", args.bootstrap)?;
+    if !(args.ci_level > 0.0 && args.ci_level < 1.0) {
+        return Err(UsageError(format!(
+            "--ci-level must lie in (0, 1), got {}",
+            args.ci_level
+        ))
+        .into());
+    }
+    check_outputs(args)?;
     let unit: Unit = args.unit.into();
     let estimator = args.estimator.estimator(None, args.seed)?;
     let method = estimator.name();
-    let read = Arguments::read(args)?;
+    let read = Arguments::read(args, &estimator)?;
+    let phrase = |e| phrase_for(args, e, method);
     let data = read.data();
     let variables = [Some(data.x), data.y, data.z];
     let inputs: Vec<InputInfo> = read
@@ -206,13 +263,11 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     if args.permutations > 0 && q != Quantity::MutualInformation {
         bail!("--permutations tests I(X;Y): give --x and --y (or --labels), without --z");
     }
-    let outcome = estimator
-        .estimate(q, &data)
-        .map_err(|e| phrase(e, method))?;
+    let outcome = estimator.estimate(q, &data).map_err(phrase)?;
     let significance = if args.permutations > 0 {
         let t = estimator
             .surrogate_test(&data, args.surrogate, args.permutations, seed)
-            .map_err(|e| phrase(e, method))?;
+            .map_err(phrase)?;
         Some(t.map(|t| SignificanceOutput::new(args, &t, unit)))
     } else {
         None
@@ -220,7 +275,7 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     let interval = if args.bootstrap > 0 {
         let ci = estimator
             .bootstrap_ci(q, &data, args.bootstrap, args.ci_level, seed)
-            .map_err(|e| phrase(e, method))
+            .map_err(phrase)
             .with_context(|| {
                 let by = asked_by(q).unwrap_or_default();
                 format!("--bootstrap of {} ({by})", q.symbol())
@@ -231,6 +286,66 @@ pub fn run(args: &EstimateArgs) -> Result<()> {
     };
     let output = Output::new(inputs, outcome, significance, interval, unit);
     emit(args, &output, |o| o.print(unit))
+}
+
+/// Refuses `--out` and `--csv` where they would replace an input or each other.
+fn check_outputs(args: &EstimateArgs) -> Result<()> {
+    let files: Vec<(String, std::path::PathBuf)> = [
+        ("--x", Some(&args.x)),
+        ("--y", args.y.as_ref()),
+        ("--labels", args.labels.as_ref()),
+        ("--z", args.z.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, spec)| spec.map(|s| (flag.to_owned(), guard::array_file(s))))
+    .collect();
+    let inputs: Vec<(&str, &std::path::Path)> = files
+        .iter()
+        .map(|(f, p)| (f.as_str(), p.as_path()))
+        .collect();
+    let outputs: Vec<(&str, &std::path::Path)> = [("--out", &args.out), ("--csv", &args.csv)]
+        .into_iter()
+        .filter_map(|(f, p)| p.as_deref().map(|p| (f, p)))
+        .collect();
+    guard::distinct_outputs(&inputs, &outputs)
+}
+
+/// An estimator error in the words of `estimate`'s flags: an argument is named by the flag
+/// that gave it (`--x`, `--y` or `--labels`, `--z`), and non-finite data after `--noise` blame
+/// the noise.
+fn phrase_for(
+    args: &EstimateArgs,
+    err: infoscope_estimators::EstimatorError,
+    method: &str,
+) -> anyhow::Error {
+    let y_flag = if args.labels.is_some() {
+        "--labels"
+    } else {
+        "--y"
+    };
+    let names = [
+        ("x", "--x"),
+        ("h", "--x"),
+        ("y", y_flag),
+        ("labels", y_flag),
+        ("z", "--z"),
+    ];
+    let err = rename_arguments(phrase(err, method), &names);
+    let text = format!("{err:#}");
+    if text.contains("parameter `block`") || text.contains("parameter `min_shift`") {
+        return UsageError(format!("--surrogate: {text}")).into();
+    }
+    if let Some(noise) = &args.estimator.noise
+        && text.contains("argument `data`")
+        && text.contains("non-finite")
+    {
+        return UsageError(format!(
+            "--noise {noise}: parameter `noise` is too large: the data plus noise of this \
+             standard deviation are not finite ({text}); use a smaller --noise"
+        ))
+        .into();
+    }
+    err
 }
 
 /// What `--json` and `--out` write: one estimate, or a lower and an upper one.
@@ -305,7 +420,7 @@ impl SignificanceOutput {
     }
 
     fn print(&self, unit: Unit) {
-        println!(
+        outln!(
             "  {:<12} p = {:.4} ({} {:?} surrogates; null {:.6} ± {:.6} {})",
             "test",
             self.p_value,
@@ -329,7 +444,7 @@ impl IntervalOutput {
     }
 
     fn print(&self, unit: Unit) {
-        println!(
+        outln!(
             "  {:<12} {:.0}% [{:.6}, {:.6}] {} ({} bootstrap resamples)",
             "interval",
             100.0 * self.level,
@@ -348,7 +463,7 @@ fn emit<T: Serialize>(args: &EstimateArgs, output: &T, table: impl FnOnce(&T)) -
             .with_context(|| format!("writing --out {}", path.display()))?;
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(output)?);
+        outln!("{}", serde_json::to_string_pretty(output)?);
     } else {
         table(output);
     }
@@ -399,6 +514,7 @@ fn per_unit(
     unit: Unit,
 ) -> Result<()> {
     let method = estimator.name();
+    let phrase = |e| phrase_for(args, e, method);
     let Some(y) = data.y else {
         bail!("--per-unit needs --x and --y (labels), and no --z")
     };
@@ -429,7 +545,7 @@ fn per_unit(
         let seed = args.seed.unwrap_or(0);
         let t = estimator
             .per_unit_test(x, y, args.surrogate, args.permutations, seed)
-            .map_err(|e| phrase(e, method))?;
+            .map_err(phrase)?;
         let significance = PerUnitSignificance {
             surrogate: t.surrogate,
             n_surrogates: t.n_surrogates,
@@ -441,10 +557,7 @@ fn per_unit(
         };
         (t.mi, Some(significance))
     } else {
-        (
-            estimator.per_unit(x, y).map_err(|e| phrase(e, method))?,
-            None,
-        )
+        (estimator.per_unit(x, y).map_err(phrase)?, None)
     };
     let output = PerUnitOutput {
         inputs,
@@ -487,24 +600,28 @@ fn print_per_unit(o: &PerUnitOutput) {
     let u = o.unit.as_str();
     let n = o.values.len();
     let mean = o.values.iter().sum::<f64>() / n as f64;
-    println!("infoscope estimate --per-unit: I(unit; Y) for each of {n} units");
+    outln!("infoscope estimate --per-unit: I(unit; Y) for each of {n} units");
     for i in &o.inputs {
-        println!(
+        outln!(
             "  {:<14} {} ({:?} {}, used as {})",
-            i.role, i.source, i.shape, i.dtype, i.used_as
+            i.role,
+            i.source,
+            i.shape,
+            i.dtype,
+            i.used_as
         );
     }
-    println!("  {:<14} {}", "config", o.nats.config);
-    println!("  {:<14} {}", "samples", o.nats.n_samples);
-    println!(
+    outln!("  {:<14} {}", "config", o.nats.config);
+    outln!("  {:<14} {}", "samples", o.nats.n_samples);
+    outln!(
         "  {:<14} {:.6} {u} ({} classes)",
         "H(Y)",
         o.unit.from_nats(o.nats.label_entropy),
         o.nats.n_classes
     );
-    println!("  {:<14} {mean:.6} {u}", "mean I(unit;Y)");
+    outln!("  {:<14} {mean:.6} {u}", "mean I(unit;Y)");
     if let Some(t) = &o.significance {
-        println!(
+        outln!(
             "  {:<14} {} of {n} units at FDR {} ({} {:?} surrogates, Benjamini–Hochberg)",
             "significant",
             t.significant.len(),
@@ -516,16 +633,19 @@ fn print_per_unit(o: &PerUnitOutput) {
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| o.values[b].total_cmp(&o.values[a]));
     match &o.significance {
-        Some(_) => println!("  top units      unit  I(unit;Y) [{u}]  p         q"),
-        None => println!("  top units      unit  I(unit;Y) [{u}]"),
+        Some(_) => outln!("  top units      unit  I(unit;Y) [{u}]  p         q"),
+        None => outln!("  top units      unit  I(unit;Y) [{u}]"),
     }
     for &j in order.iter().take(10) {
         match &o.significance {
-            Some(t) => println!(
+            Some(t) => outln!(
                 "  {:<14} {j:>4}  {:.6}  {:<8.4}  {:.4}",
-                "", o.values[j], t.p_values[j], t.q_values[j]
+                "",
+                o.values[j],
+                t.p_values[j],
+                t.q_values[j]
             ),
-            None => println!("  {:<14} {j:>4}  {:.6}", "", o.values[j]),
+            None => outln!("  {:<14} {j:>4}  {:.6}", "", o.values[j]),
         }
     }
 }

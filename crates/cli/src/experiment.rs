@@ -17,6 +17,9 @@ use infoscope_analysis::{
 use infoscope_estimators::Unit;
 use infoscope_report::{ReportOptions, write_report};
 
+use crate::guard;
+use crate::output::outln;
+
 /// Options shared by `infoscope run` and `infoscope analyze`.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
@@ -27,7 +30,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub png: bool,
     /// Worker threads (default: all cores); results do not depend on it.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub threads: Option<usize>,
 }
 
@@ -43,6 +46,11 @@ pub struct RunArgs {
     /// Continue an interrupted run in --out: finished stages are read back, training resumes.
     #[arg(long)]
     pub resume: bool,
+    /// Write a fresh run into an --out that holds other files or another experiment's run:
+    /// the files a run writes are replaced, every other file is kept (a file inside the run's
+    /// own folders leaky/, reservoir/, recordings/, analysis/ is refused even so).
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
     /// Report and thread options.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -59,7 +67,7 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Label permutations per estimate (overrides the settings).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub permutations: Option<usize>,
     /// Output directory (default: STEM-analysis beside the recording STEM.npz).
     #[arg(long)]
@@ -72,7 +80,8 @@ pub struct AnalyzeArgs {
     pub output: OutputArgs,
 }
 
-fn set_threads(threads: Option<usize>) -> Result<()> {
+/// A global pool of `threads` worker threads (`None`: all cores).
+pub(crate) fn set_threads(threads: Option<usize>) -> Result<()> {
     if let Some(n) = threads {
         anyhow::ensure!(n >= 1, "--threads must be at least 1");
         rayon::ThreadPoolBuilder::new()
@@ -94,6 +103,21 @@ pub fn run(args: &RunArgs) -> Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("runs").join(&exp.name));
+    guard::check_count(
+        &format!(
+            "permutations = {} (analysis settings)",
+            exp.analysis.permutations
+        ),
+        exp.analysis.permutations,
+    )?;
+    if let Some(path) = &args.experiment {
+        guard::inputs_outside("--out", &out, &[("EXPERIMENT", path)], |rel| {
+            guard::is_run_file(rel) || guard::is_analysis_file(rel)
+        })?;
+    }
+    if !(args.resume && out.join("experiment.json").exists()) {
+        guard::prepare_run_dir(&out, &exp, args.force)?;
+    }
     let started = Instant::now();
     let tty = std::io::stderr().is_terminal();
     let bar = ProgressBar::new(exp.training.max_steps as u64);
@@ -160,7 +184,7 @@ fn report_and_summary(
     for n in &results.networks {
         print_network(n, unit);
     }
-    println!(
+    outln!(
         "results: {}\nreport:  {}\ntotal time {:.1} s",
         out.join("results.json").display(),
         files.html.display(),
@@ -182,12 +206,14 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<()> {
         None => AnalysisConfig::default(),
     };
     if let Some(n) = args.permutations {
+        guard::check_count("--permutations", n)?;
         config.permutations = n;
     }
+    guard::check_count(
+        &format!("permutations = {} (--config)", config.permutations),
+        config.permutations,
+    )?;
     config.validate()?;
-    let rec = Recording::read(&args.recording)
-        .with_context(|| format!("reading {}", args.recording.display()))?;
-    let analysis = analyze_recording(&args.name, &rec, &config)?;
     let out = args.out.clone().unwrap_or_else(|| {
         let stem = args
             .recording
@@ -195,6 +221,32 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<()> {
             .map_or_else(|| "recording".into(), |s| s.to_string_lossy().into_owned());
         args.recording.with_file_name(format!("{stem}-analysis"))
     });
+    let sidecar = args.recording.with_extension("json");
+    let mut inputs = vec![
+        ("RECORDING", args.recording.as_path()),
+        ("sidecar", &sidecar),
+    ];
+    if let Some(config) = &args.config {
+        inputs.push(("--config", config));
+    }
+    guard::inputs_outside("--out", &out, &inputs, guard::is_analysis_file)?;
+    if out.exists() && !out.is_dir() {
+        return Err(crate::spec_args::UsageError(format!(
+            "--out {} is a file, not a directory",
+            out.display()
+        ))
+        .into());
+    }
+    let rec = Recording::read(&args.recording)
+        .with_context(|| format!("reading {}", args.recording.display()))?;
+    if let Some(((trial, step, unit), v)) = rec.hidden.indexed_iter().find(|(_, v)| !v.is_finite())
+    {
+        anyhow::bail!(
+            "{}: array `hidden` holds {v} at [{trial}, {step}, {unit}] (trial, step, unit)",
+            args.recording.display()
+        );
+    }
+    let analysis = analyze_recording(&args.name, &rec, &config)?;
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let source = AnalyzeConfig {
         recording: Some(args.recording.display().to_string()),
@@ -217,7 +269,7 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<()> {
 fn print_network(n: &NetworkAnalysis, unit: Unit) {
     let r = &n.recording;
     let dt = n.time.dt_ms;
-    println!(
+    outln!(
         "{}: {} {} trials × {} steps × {} units, performance {}",
         n.name,
         r.task,
@@ -227,7 +279,7 @@ fn print_network(n: &NetworkAnalysis, unit: Unit) {
         r.performance
             .map_or("unknown".into(), |p| format!("{p:.3}"))
     );
-    println!(
+    outln!(
         "  I(X; T_t) maxima ({unit}; X = stimulus class, H(X) = {:.3} {unit}):",
         unit.from_nats(n.variables.stimulus_entropy)
     );
@@ -245,7 +297,7 @@ fn print_network(n: &NetworkAnalysis, unit: Unit) {
             Bound::Upper => " (upper)",
             _ => "",
         };
-        println!(
+        outln!(
             "    {:<28} {:.3} {unit} at {:.0} ms{bound}",
             c.label,
             unit.from_nats(v),
@@ -253,7 +305,7 @@ fn print_network(n: &NetworkAnalysis, unit: Unit) {
         );
     }
     let s = &n.neurons.peak_spread;
-    println!(
+    outln!(
         "  active neurons (FDR {}): {}/{}; peak times {:.0} ± {:.0} ms (IQR {:.0} ms)",
         n.neurons.fdr,
         s.n_active,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::args::MethodsArgs;
+use crate::output::outln;
 use crate::spec_args::flag;
 
 /// One method as listed.
@@ -64,21 +65,21 @@ pub fn run(args: &MethodsArgs) -> Result<()> {
         })
         .collect();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&listed)?);
+        outln!("{}", serde_json::to_string_pretty(&listed)?);
         return Ok(());
     }
     for m in &listed {
-        println!("--method {}: {}", m.method, m.summary);
+        outln!("--method {}: {}", m.method, m.summary);
         for (name, default) in &m.defaults {
             let shown = if default.is_null() {
                 "required".to_owned()
             } else {
                 format!("default {default}")
             };
-            println!("    {:<14} {shown}", flag(name));
+            outln!("    {:<14} {shown}", flag(name));
         }
     }
-    println!(
+    outln!(
         "\nEvery parameter is a flag of `infoscope estimate` (or --param NAME=VALUE), a keyword of \
          the Python class and a key of an experiment file's table, under the same name."
     );

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
+use crate::output::outln;
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -32,25 +33,25 @@ pub struct TrainArgs {
     #[arg(long, value_enum, default_value_t = ModelKind::Leaky)]
     pub model: ModelKind,
     /// Recurrent units.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = 256, allow_negative_numbers = true)]
     pub hidden: usize,
     /// Activation of the leaky RNN: softplus, relu, tanh, retanh, power.
     #[arg(long, default_value = "softplus")]
     pub activation: Activation,
     /// Seed of the weights, batches and noise.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub seed: u64,
     /// Leaky RNN: step budget (one step = one batch).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 20_000, allow_negative_numbers = true)]
     pub max_steps: usize,
     /// Leaky RNN: trials per step.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, allow_negative_numbers = true)]
     pub batch_size: usize,
     /// Leaky RNN: stop when the evaluation performance reaches this.
-    #[arg(long, default_value_t = 0.95)]
+    #[arg(long, default_value_t = 0.95, allow_negative_numbers = true)]
     pub target: f64,
     /// Leaky RNN: steps between evaluations (log entries).
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
     pub log_every: usize,
     /// Output directory (config, log, checkpoints, final model).
     #[arg(long, default_value = "runs/train")]
@@ -67,13 +68,13 @@ pub struct RecordArgs {
     #[arg(long)]
     pub model: PathBuf,
     /// Random trials to record (ignored with --test-grid).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true)]
     pub trials: usize,
     /// Record the fixed test grid (20 angles × 2 modalities) instead of random trials.
     #[arg(long)]
     pub test_grid: bool,
     /// Seed of the trials and the recurrent noise.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub seed: u64,
     /// Record without recurrent noise.
     #[arg(long)]
@@ -103,11 +104,14 @@ pub fn train(args: &TrainArgs) -> Result<()> {
             config.model.n_rnn = args.hidden;
             config.seed = args.seed;
             let out = train_reservoir(&config, Some(&args.out))?;
-            println!(
+            outln!(
                 "reservoir: {} units, ridge λ = {:e}, train loss {:.4e}, test-grid performance {:.3}",
-                args.hidden, out.report.lambda, out.report.train_loss, out.test_performance
+                args.hidden,
+                out.report.lambda,
+                out.report.train_loss,
+                out.test_performance
             );
-            println!("saved to {}", args.out.display());
+            outln!("saved to {}", args.out.display());
             Ok(())
         }
         ModelKind::Leaky => {
@@ -144,7 +148,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
             })?;
             bar.finish_and_clear();
             let last = out.log.last();
-            println!(
+            outln!(
                 "leaky RNN: {} {} units, {} steps, performance {:.3} ({})",
                 args.hidden,
                 config.model.activation,
@@ -156,7 +160,7 @@ pub fn train(args: &TrainArgs) -> Result<()> {
                     "step budget spent"
                 }
             );
-            println!("saved to {}", args.out.display());
+            outln!("saved to {}", args.out.display());
             Ok(())
         }
     }
@@ -167,6 +171,26 @@ pub fn record(args: &RecordArgs) -> Result<()> {
     if args.out.extension().and_then(|e| e.to_str()) != Some("npz") {
         bail!("--out must name a .npz file, got {}", args.out.display());
     }
+    let sidecar = args.out.with_extension("json");
+    // The files of a trained network (the --out of `infoscope train`).
+    let model_files: Vec<PathBuf> = [
+        "config.json",
+        "log.json",
+        "model.safetensors",
+        "last.safetensors",
+        "reservoir.json",
+    ]
+    .iter()
+    .map(|f| args.model.join(f))
+    .collect();
+    let inputs: Vec<(&str, &std::path::Path)> = model_files
+        .iter()
+        .map(|p| ("--model", p.as_path()))
+        .collect();
+    crate::guard::distinct_outputs(
+        &inputs,
+        &[("--out", args.out.as_path()), ("--out (sidecar)", &sidecar)],
+    )?;
     let model = TrainedModel::load(&args.model)
         .with_context(|| format!("loading --model {}", args.model.display()))?;
     let mode = if args.test_grid {
@@ -180,7 +204,7 @@ pub fn record(args: &RecordArgs) -> Result<()> {
             .with_context(|| format!("creating {}", parent.display()))?;
     }
     rec.write(&args.out)?;
-    println!(
+    outln!(
         "recorded {} ({}) on {} {} trials × {} steps ({} units) to {}; performance {:.3}",
         model.kind(),
         rec.meta.task,

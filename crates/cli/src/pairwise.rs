@@ -10,8 +10,10 @@ use serde::Serialize;
 
 use crate::args::PairwiseArgs;
 use crate::estimate::{floats, read};
+use crate::guard;
+use crate::output::outln;
 use crate::report::InputInfo;
-use crate::spec_args::phrase;
+use crate::spec_args::{phrase, rename_arguments};
 
 /// One pair in the summary.
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +65,19 @@ pub struct Summary {
 
 /// Run `infoscope pairwise`.
 pub fn run(args: &PairwiseArgs) -> Result<()> {
+    crate::experiment::set_threads(args.threads)?;
+    let (a_file, b_file) = (
+        guard::array_file(&args.a),
+        args.b.as_deref().map(guard::array_file),
+    );
+    let mut inputs = vec![("--a", a_file.as_path())];
+    if let Some(b) = &b_file {
+        inputs.push(("--b", b.as_path()));
+    }
+    let mut outputs = vec![("--out", args.out.as_path())];
+    outputs.extend(args.csv.as_deref().map(|p| ("--csv", p)));
+    outputs.extend(args.json.as_deref().map(|p| ("--json", p)));
+    guard::distinct_outputs(&inputs, &outputs)?;
     let unit: Unit = args.unit.into();
     let mut a_in = read("a", &args.a)?;
     a_in.info.used_as = "columns".into();
@@ -81,7 +96,7 @@ pub fn run(args: &PairwiseArgs) -> Result<()> {
     };
     let result = estimator
         .pairwise(a.view(), b.as_ref().map(|b| b.view()))
-        .map_err(|e| phrase(e, method))?;
+        .map_err(|e| rename_arguments(phrase(e, method), &[("a", "--a"), ("b", "--b")]))?;
     let symmetric = args.b.is_none();
     let values = result.values_in(unit);
     let pairs = distinct_pairs(&result, &values, symmetric);
@@ -182,10 +197,10 @@ fn print_summary(s: &Summary) {
     } else {
         "I(A_i; B_j)"
     };
-    println!("infoscope pairwise: {what}");
+    outln!("infoscope pairwise: {what}");
     for i in &s.inputs {
         let shape: Vec<String> = i.shape.iter().map(ToString::to_string).collect();
-        println!(
+        outln!(
             "  {:<12} {} ({} {})",
             i.role,
             i.source,
@@ -193,25 +208,33 @@ fn print_summary(s: &Summary) {
             i.dtype
         );
     }
-    println!("  {:<12} {} {}", "config", s.method, s.config);
-    println!("  {:<12} {}", "samples", s.n_samples);
-    println!(
+    outln!("  {:<12} {} {}", "config", s.method, s.config);
+    outln!("  {:<12} {}", "samples", s.n_samples);
+    outln!(
         "  {:<12} {} × {} ({} pairs) -> {}",
-        "matrix", s.shape[0], s.shape[1], s.pairs, s.matrix
+        "matrix",
+        s.shape[0],
+        s.shape[1],
+        s.pairs,
+        s.matrix
     );
-    println!(
+    outln!(
         "  {:<12} mean {:.6} {u}, min {:.6} {u}, max {:.6} {u}",
-        "values", s.mean, s.min, s.max
+        "values",
+        s.mean,
+        s.min,
+        s.max
     );
     if s.pairs_with_zero_distances > 0 {
-        println!(
+        outln!(
             "  {:<12} {} pairs have exact duplicates (zero k-th neighbour distances; Gao et al. \
              rule applied)",
-            "warning", s.pairs_with_zero_distances
+            "warning",
+            s.pairs_with_zero_distances
         );
     }
-    println!("  strongest pairs    i     j  MI [{u}]");
+    outln!("  strongest pairs    i     j  MI [{u}]");
     for p in &s.top {
-        println!("  {:<14} {:>5} {:>5}  {:.6}", "", p.i, p.j, p.value);
+        outln!("  {:<14} {:>5} {:>5}  {:.6}", "", p.i, p.j, p.value);
     }
 }

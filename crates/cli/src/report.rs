@@ -1,5 +1,6 @@
 //! Printing results as a table a person can read.
 
+use crate::output::outln;
 use infoscope_estimators::EstimateRecord;
 use serde::Serialize;
 
@@ -21,13 +22,13 @@ pub struct InputInfo {
 /// Print one estimate with its inputs, settings, diagnostics and warnings.
 pub fn print_table(inputs: &[InputInfo], e: &EstimateRecord) {
     let unit = e.unit.as_str();
-    println!("infoscope estimate");
-    println!("  {:<12} {}", "quantity", e.quantity.symbol());
-    println!("  {:<12} {}", "method", e.method);
-    println!("  {:<12} {}", "config", e.config);
+    outln!("infoscope estimate");
+    outln!("  {:<12} {}", "quantity", e.quantity.symbol());
+    outln!("  {:<12} {}", "method", e.method);
+    outln!("  {:<12} {}", "config", e.config);
     for i in inputs {
         let shape: Vec<String> = i.shape.iter().map(ToString::to_string).collect();
-        println!(
+        outln!(
             "  {:<12} {} ({} {}, used as {})",
             i.role,
             i.source,
@@ -36,15 +37,17 @@ pub fn print_table(inputs: &[InputInfo], e: &EstimateRecord) {
             i.used_as
         );
     }
-    println!("  {:<12} {}", "samples", e.n_samples);
-    println!(
+    outln!("  {:<12} {}", "samples", e.n_samples);
+    outln!(
         "  {:<12} {:.6} {unit}  ({:.6} nats)",
-        "estimate", e.value, e.value_nats
+        "estimate",
+        e.value,
+        e.value_nats
     );
     for (k, v) in &e.diagnostics {
-        println!("  {:<12} {k} = {v}", "diagnostic");
+        outln!("  {:<12} {k} = {v}", "diagnostic");
     }
     for w in &e.warnings {
-        println!("  {:<12} {w}", "warning");
+        outln!("  {:<12} {w}", "warning");
     }
 }

@@ -59,11 +59,11 @@ pub struct SpecArgs {
     pub k: Option<String>,
     /// ksg: algorithm 1 (one radius, strict counts; default) or 2 (per-marginal radii;
     /// I(X;Y) only).
-    #[arg(long, value_name = "1|2")]
+    #[arg(long, value_name = "1|2", allow_negative_numbers = true)]
     pub algorithm: Option<String>,
     /// ksg, kl: Theiler window W: samples within W steps of each other are never neighbours
     /// (time series; default 0: only the sample itself).
-    #[arg(long, value_name = "W")]
+    #[arg(long, value_name = "W", allow_negative_numbers = true)]
     pub theiler: Option<String>,
     /// ksg, kl: z-score every column before the neighbour search.
     #[arg(long)]
@@ -84,7 +84,7 @@ pub struct SpecArgs {
     #[arg(long, value_name = "V", allow_negative_numbers = true)]
     pub noise_var: Option<String>,
     /// kt: rows per Gram block (memory only; default 512).
-    #[arg(long, value_name = "T")]
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
     pub tile: Option<String>,
 }
 
@@ -165,6 +165,9 @@ impl SpecArgs {
         for (name, value) in self.named() {
             fields.insert(name.to_owned(), value);
         }
+        for (name, value) in &fields {
+            check_count_parameter(name, value)?;
+        }
         let info = EstimatorSpec::method_info(method);
         if let Some(seed) = seed
             && info.is_some_and(|i| i.has("seed"))
@@ -182,6 +185,29 @@ impl SpecArgs {
         let spec = self.spec(default_method, seed)?;
         spec.check().map_err(|e| phrase_setting(e, spec.method()))
     }
+}
+
+/// The integer parameters that count something, with their smallest value.
+const COUNTS: [(&str, i64); 4] = [("k", 1), ("theiler", 0), ("tile", 1), ("algorithm", 1)];
+
+/// Refuses a negative count parameter with the rule and the value, before the specification
+/// sees it (whose message would only say the value is not an unsigned integer).
+fn check_count_parameter(name: &str, value: &Value) -> Result<()> {
+    let Some(&(_, min)) = COUNTS.iter().find(|(n, _)| *n == name) else {
+        return Ok(());
+    };
+    let small = match value {
+        Value::Number(n) => n.as_f64().is_some_and(|v| v < 0.0),
+        _ => false,
+    };
+    if small {
+        return Err(UsageError(format!(
+            "{}: parameter `{name}` is invalid: it must be ≥ {min} (got {value})",
+            flag(name)
+        ))
+        .into());
+    }
+    Ok(())
 }
 
 /// A bad option: the command line itself is at fault, so `infoscope` exits with status 2, as
@@ -224,7 +250,35 @@ pub fn phrase(err: EstimatorError, method: &str) -> anyhow::Error {
         {
             usage(format!("{}: {err}", flag(name)))
         }
+        // The parts of a binning policy (`unit-minmax:0` has `n_bins` 0).
+        EstimatorError::InvalidParameter { name, .. }
+            if info.is_some_and(|i: MethodInfo| i.has("policy")) && POLICY_PARTS.contains(name) =>
+        {
+            usage(format!("--policy: {err}"))
+        }
         _ => err.into(),
+    }
+}
+
+/// The parameters inside a `--policy`.
+const POLICY_PARTS: [&str; 5] = ["n_bins", "width", "lo", "hi", "edges"];
+
+/// `err` with the arguments named by the flags that gave them: `argument `a`` becomes `--a`
+/// for each (argument, flag) of `names`; a [`UsageError`] stays one.
+pub fn rename_arguments(err: anyhow::Error, names: &[(&str, &str)]) -> anyhow::Error {
+    let text = format!("{err:#}");
+    let mut renamed = text.clone();
+    for (name, flag) in names {
+        renamed = renamed
+            .replace(&format!("argument `{name}`"), flag)
+            .replace(&format!("`{name}`)"), &format!("{flag})"));
+    }
+    if renamed == text {
+        err
+    } else if err.is::<UsageError>() {
+        UsageError(renamed).into()
+    } else {
+        anyhow::anyhow!(renamed)
     }
 }
 

@@ -266,7 +266,7 @@ fn nan_in_a_file_is_reported_with_its_position() {
             p(&yp),
         ]);
         assert!(
-            err.contains("`x`") && err.contains("row 17") && err.contains("NaN"),
+            err.contains("--x") && err.contains("row 17") && err.contains("NaN"),
             "{err}"
         );
     }
@@ -289,7 +289,7 @@ fn infinity_in_a_file_is_reported() {
         p(&bad),
     ]);
     assert!(
-        err.contains("`y`") && err.contains("row 3") && err.contains("inf"),
+        err.contains("--y") && err.contains("row 3") && err.contains("inf"),
         "{err}"
     );
 }
@@ -334,7 +334,7 @@ fn mismatched_rows_are_refused() {
         p(&short),
     ]);
     assert!(
-        err.contains("`y` has 10 rows") && err.contains("2000"),
+        err.contains("--y has 10 rows") && err.contains("2000"),
         "{err}"
     );
 }
@@ -602,7 +602,7 @@ fn ross_method_and_ksg_on_integer_labels() {
         p(&bad),
     ]);
     assert!(
-        err.contains("`y`") && err.contains("not an integer"),
+        err.contains("--y") && err.contains("not an integer"),
         "{err}"
     );
 }

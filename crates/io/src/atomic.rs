@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -25,8 +25,13 @@ const TEMP_ATTEMPTS: usize = 64;
 /// `Ok`, the file is flushed, synced to disk (`sync_all`) and renamed over `path`; missing
 /// parent directories are created first. If anything fails (or `f` panics), the temporary file
 /// is removed and an existing `path` is left untouched. Permissions of an existing target are
-/// carried over to the new file where possible. A symbolic link at `path` is replaced by the
-/// new file rather than followed.
+/// carried over to the new file where possible.
+///
+/// A symbolic link at `path` is followed: the file it points to is replaced atomically and the
+/// link stays. A path that is not a regular file (a character device such as `/dev/null`, a
+/// FIFO, a socket), and one reached through `/dev/fd`, `/dev/std{in,out,err}` or `/proc`
+/// (as `/dev/stdout` is), is written directly instead, appending, since it cannot be renamed
+/// over: the bytes are first produced in a temporary file (so `f` may seek), then copied.
 ///
 /// # Errors
 ///
@@ -134,13 +139,78 @@ pub(crate) fn write_atomic_file<F>(path: &Path, f: F) -> Result<()>
 where
     F: FnOnce(&mut File) -> Result<()>,
 {
-    let file_name = path.file_name().ok_or_else(|| {
+    match target(path) {
+        Target::File(target) => write_replacing(path, &target, f),
+        Target::Stream(target) => write_streaming(path, &target, f),
+    }
+}
+
+/// Where a write to a path goes.
+enum Target {
+    /// A regular file (existing or not) to replace atomically.
+    File(PathBuf),
+    /// A device, pipe or descriptor to write into directly.
+    Stream(PathBuf),
+}
+
+/// How many symbolic links to follow before giving up (as Linux's `ELOOP`).
+const MAX_LINKS: usize = 40;
+
+/// Whether `path` names a stream of this process rather than a file (`/dev/stdout`, ...).
+fn is_descriptor_path(path: &Path) -> bool {
+    path.starts_with("/proc")
+        || path.starts_with("/dev/fd")
+        || ["/dev/stdin", "/dev/stdout", "/dev/stderr"]
+            .iter()
+            .any(|p| path == Path::new(p))
+}
+
+/// Follows symbolic links from `path` to what a write must reach.
+fn target(path: &Path) -> Target {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        if is_descriptor_path(&current) {
+            return Target::Stream(current);
+        }
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => match fs::read_link(&current) {
+                Ok(next) => {
+                    current = match current.parent() {
+                        Some(dir) if next.is_relative() => dir.join(next),
+                        _ => next,
+                    };
+                }
+                // An unreadable link: replace it, as before.
+                Err(_) => return Target::File(current),
+            },
+            Ok(meta) if meta.is_file() || meta.is_dir() => return Target::File(current),
+            Ok(_) => return Target::Stream(current),
+            Err(_) => return Target::File(current),
+        }
+    }
+    // A loop of links: the rename below reports it on the path given.
+    Target::File(path.to_path_buf())
+}
+
+/// The atomic write proper: temporary file beside `target`, synced, renamed over it. Errors
+/// name `path`, the path the caller gave.
+fn write_replacing<F>(path: &Path, target: &Path, f: F) -> Result<()>
+where
+    F: FnOnce(&mut File) -> Result<()>,
+{
+    let file_name = target.file_name().ok_or_else(|| {
         write_error(
             path,
             io::Error::new(io::ErrorKind::InvalidInput, "the path does not name a file"),
         )
     })?;
-    let dir = match path.parent() {
+    if target.is_dir() {
+        return Err(write_error(
+            path,
+            io::Error::new(io::ErrorKind::InvalidInput, "the path is a directory"),
+        ));
+    }
+    let dir = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
@@ -148,7 +218,7 @@ where
 
     let mut temp = TempFile::create(dir, file_name).map_err(|e| write_error(path, e))?;
     // Best effort: a failure to copy permissions is no reason to lose the data.
-    if let Ok(meta) = fs::metadata(path)
+    if let Ok(meta) = fs::metadata(target)
         && meta.is_file()
         && let Ok(f) = temp.file_mut()
     {
@@ -157,9 +227,52 @@ where
     let file = temp.file_mut().map_err(|e| write_error(path, e))?;
     f(file)?;
     file.sync_all().map_err(|e| write_error(path, e))?;
-    temp.persist(path).map_err(|e| write_error(path, e))?;
+    temp.persist(target).map_err(|e| write_error(path, e))?;
     sync_dir(dir);
     Ok(())
+}
+
+/// A write into a device, pipe or descriptor: `f` fills a temporary file (in the system's
+/// temporary directory), whose bytes are then appended to `target`.
+fn write_streaming<F>(path: &Path, target: &Path, f: F) -> Result<()>
+where
+    F: FnOnce(&mut File) -> Result<()>,
+{
+    let name = target
+        .file_name()
+        .unwrap_or_else(|| std::ffi::OsStr::new("stream"));
+    let mut temp =
+        TempFile::create(&std::env::temp_dir(), name).map_err(|e| write_error(path, e))?;
+    let file = temp.file_mut().map_err(|e| write_error(path, e))?;
+    f(file)?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| write_error(path, e))?;
+    // This process's own stdout and stderr are written through their descriptors, at their
+    // current position (reopening them would start a second position in a redirected file).
+    let own = |n: &str| {
+        [format!("/dev/{n}")]
+            .into_iter()
+            .chain(["/dev/fd", "/proc/self/fd"].map(|d| format!("{d}/{}", fd_number(n))))
+            .any(|p| target == Path::new(&p))
+    };
+    let copied = if own("stdout") {
+        let mut out = io::stdout().lock();
+        io::copy(file, &mut out).and_then(|_| out.flush())
+    } else if own("stderr") {
+        let mut out = io::stderr().lock();
+        io::copy(file, &mut out).and_then(|_| out.flush())
+    } else {
+        OpenOptions::new()
+            .append(true)
+            .open(target)
+            .and_then(|mut out| io::copy(file, &mut out).and_then(|_| out.flush()))
+    };
+    copied.map(|_| ()).map_err(|e| write_error(path, e))
+}
+
+/// The descriptor number of `stdout` or `stderr`.
+fn fd_number(name: &str) -> u8 {
+    if name == "stdout" { 1 } else { 2 }
 }
 
 /// A temporary file that removes itself on drop unless persisted.
@@ -180,7 +293,12 @@ impl TempFile {
             name.push(file_name);
             name.push(format!(".tmp-{pid}-{counter}"));
             let path = dir.join(name);
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
+            match OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
                 Ok(file) => {
                     return Ok(Self {
                         path,
@@ -234,5 +352,43 @@ fn sync_dir(dir: &Path) {
     #[cfg(not(unix))]
     {
         let _ = dir;
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_link_is_followed_and_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.txt");
+        let link = dir.path().join("link.txt");
+        fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink("real.txt", &link).unwrap();
+        write_text(&link, "new").unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&target).unwrap(), "new");
+        // A dangling link creates its target.
+        let dangling = dir.path().join("dangling.txt");
+        std::os::unix::fs::symlink("made.txt", &dangling).unwrap();
+        write_text(&dangling, "made").unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("made.txt")).unwrap(),
+            "made"
+        );
+    }
+
+    #[test]
+    fn a_device_is_written_into_not_replaced() {
+        write_text(Path::new("/dev/null"), "gone").unwrap();
+        assert!(!fs::metadata("/dev/null").unwrap().is_file());
     }
 }
