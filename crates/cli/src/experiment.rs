@@ -297,12 +297,25 @@ fn print_network(n: &NetworkAnalysis, unit: Unit) {
             Bound::Upper => " (upper)",
             _ => "",
         };
-        outln!(
-            "    {:<28} {:.3} {unit} at {:.0} ms{bound}",
-            c.label,
-            unit.from_nats(v),
-            t as f64 * dt
-        );
+        let missing = match c.missing.len() {
+            0 => String::new(),
+            m => format!(" ({m} of {} steps not computed)", c.values.len()),
+        };
+        if v.is_finite() {
+            let saturated = if c.saturated.binary_search(&t).is_ok() {
+                " saturated: every trial has its own binned pattern"
+            } else {
+                ""
+            };
+            outln!(
+                "    {:<28} {:.3} {unit} at {:.0} ms{bound}{saturated}{missing}",
+                c.label,
+                unit.from_nats(v),
+                t as f64 * dt
+            );
+        } else {
+            outln!("    {:<28} no value{missing}", c.label);
+        }
     }
     let s = &n.neurons.peak_spread;
     outln!(

@@ -292,6 +292,23 @@ fn analyze_a_recording_written_by_numpy() {
     assert!(stdout.contains("numpy export"), "{stdout}");
     let r = read_json(&out.join("results.json"));
     let net = &r["networks"][0];
+    // 48 trials with 12 units of 30 bins: every trial has its own pattern at the maximum, and
+    // the summary says so (the value is the ceiling H(X), whatever the layer encodes).
+    let saturated = |label: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .is_some_and(|l| l.contains("saturated"))
+    };
+    assert!(saturated("binned, 30 bins/unit"), "{stdout}");
+    assert!(!saturated("KT lower"), "{stdout}");
+    let curve = net["layer"]["stimulus"]["curves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["label"] == "binned, 30 bins/unit")
+        .unwrap();
+    assert!(!curve["saturated"].as_array().unwrap().is_empty());
     assert_eq!(net["recording"]["n_trials"], 48);
     assert_eq!(net["recording"]["n_units"], 12);
     assert!(
