@@ -251,7 +251,10 @@ impl PyEstimator {
 
     /// Test I(X;Y) > 0 against surrogates of Y (`surrogate`: permutation, circular:MIN or
     /// block:LEN).
-    #[pyo3(signature = (x, y=None, weights=None, labels=None, surrogate="permutation", n_surrogates=Int(199), seed=Int(0), threads=None))]
+    #[pyo3(
+        signature = (x, y=None, weights=None, labels=None, surrogate="permutation", n_surrogates=Int(199), seed=Int(0), threads=None),
+        text_signature = "($self, /, x, y=None, weights=None, labels=None, surrogate='permutation', n_surrogates=199, seed=0, threads=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn surrogate_test<'py>(
         &self,
@@ -276,7 +279,10 @@ impl PyEstimator {
     }
 
     /// Bootstrap percentile interval of `quantity` (None: inferred).
-    #[pyo3(signature = (quantity, x, y=None, z=None, weights=None, labels=None, n_resamples=Int(200), level=0.95, seed=Int(0), threads=None))]
+    #[pyo3(
+        signature = (quantity, x, y=None, z=None, weights=None, labels=None, n_resamples=Int(200), level=0.95, seed=Int(0), threads=None),
+        text_signature = "($self, /, quantity, x, y=None, z=None, weights=None, labels=None, n_resamples=200, level=0.95, seed=0, threads=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn bootstrap_ci<'py>(
         &self,
@@ -323,7 +329,10 @@ impl PyEstimator {
 
     /// [`PyEstimator::per_unit`] with a surrogate test per unit and Benjamini–Hochberg
     /// q-values, as PerUnitTest JSON.
-    #[pyo3(signature = (x, labels, surrogate="permutation", n_surrogates=Int(199), seed=Int(0), threads=None))]
+    #[pyo3(
+        signature = (x, labels, surrogate="permutation", n_surrogates=Int(199), seed=Int(0), threads=None),
+        text_signature = "($self, /, x, labels, surrogate='permutation', n_surrogates=199, seed=0, threads=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn per_unit_test(
         &self,
