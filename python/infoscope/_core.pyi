@@ -37,6 +37,7 @@ __all__ = [
     "results_of",
     "run_experiment_in",
     "surrogate_row_orders",
+    "_panic_for_test",
     "train_leaky",
     "write_recording",
     "write_report_of",
@@ -173,3 +174,5 @@ def results_of(networks: List[str], config: str, recording: Optional[str] = None
 def write_report_of(
     results: str, out: _Path, unit: str = "bits", png: bool = False, title: str = "infoscope report"
 ) -> str: ...
+
+def _panic_for_test() -> None: ...

@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple, Union
 
-from . import _core
+from . import _core, _params
 from ._results import Record
 from .nets import Recording
 
@@ -49,7 +49,7 @@ def default_analysis_config() -> Dict[str, Any]:
 def _config(config: Optional[Mapping[str, Any]], settings: Mapping[str, Any]) -> str:
     merged = dict(config or {})
     merged.update(settings)
-    return _core.analysis_check(json.dumps(merged))
+    return _core.analysis_check(_params.dumps(merged))
 
 
 def _recording(recording: Union[Recording, PathLike]) -> Recording:

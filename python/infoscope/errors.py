@@ -40,6 +40,9 @@ __all__ = [
     "FileError",
     "MissingFileError",
     "CorruptFileError",
+    "TooLargeError",
+    "MaskedArrayError",
+    "InternalError",
 ]
 
 
@@ -164,3 +167,24 @@ class CorruptFileError(FileError):
     """A file exists but its content is not what infoscope expects (``path``)."""
 
     path: str
+
+
+class TooLargeError(InfoscopeError, MemoryError):
+    """An input or count would need more memory than the budget allows (``argument``, the
+    memory ``needed`` and the ``limit``, for people). The budget is ``INFOSCOPE_MAX_MEMORY``
+    (bytes, or with a K/M/G/T suffix), else 80 % of the available memory; the message says how
+    to go on (fewer permutations, a ridge, PCA, ...)."""
+
+    argument: str
+    needed: str
+    limit: str
+
+
+class MaskedArrayError(InputError):
+    """A numpy masked array with masked entries (``argument``): infoscope neither drops nor
+    fills them silently. Drop the samples with a masked entry from every argument, or fill
+    them, before the call; a masked array with nothing masked is read as its data."""
+
+
+class InternalError(InfoscopeError, RuntimeError):
+    """A bug in infoscope's core (a Rust panic, caught): please report it with the input."""

@@ -31,7 +31,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from . import _core
+from . import _core, _params
 from ._results import (
     BootstrapCi,
     Bounds,
@@ -103,7 +103,7 @@ class Estimator:
 
     def __init__(self, method: Optional[str] = None, **params: Any) -> None:
         name = method if method is not None else self._method
-        self._core = _core.Estimator(name, json.dumps(params))
+        self._core = _core.Estimator(name, _params.dumps(params))
         self.method: str = self._core.method
         self.config: Dict[str, Any] = json.loads(self._core.params())
 

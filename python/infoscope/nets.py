@@ -20,7 +20,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 
-from . import _core
+from . import _core, _params
 
 __all__ = [
     "TrialBatch",
@@ -38,7 +38,7 @@ Progress = Optional[Callable[[Dict[str, Any]], Any]]
 
 
 def _sections(**sections: Optional[Mapping[str, Any]]) -> str:
-    return json.dumps({k: dict(v) for k, v in sections.items() if v is not None})
+    return _params.sections({k: dict(v) for k, v in sections.items() if v is not None})
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::errors::{Error, Result, param};
+use crate::ints::Int;
 use crate::json::{object, settings, to_text};
 use crate::nets::{Callback, experiment, log_dict, recording_of};
 use crate::threads::compute;
@@ -72,7 +73,7 @@ pub(crate) fn analyze_recording(
     recording: &Bound<'_, PyAny>,
     name: &str,
     config: &str,
-    threads: Option<usize>,
+    threads: Option<Int>,
 ) -> Result<String> {
     let c = self::config(config)?;
     let rec = recording_of(recording)?;
@@ -89,7 +90,7 @@ pub(crate) fn information_plane_of(
     py: Python<'_>,
     checkpoints: Vec<(usize, Bound<'_, PyAny>)>,
     config: &str,
-    threads: Option<usize>,
+    threads: Option<Int>,
 ) -> Result<String> {
     let c = self::config(config)?;
     let recs: Vec<(usize, Recording)> = checkpoints
@@ -144,7 +145,7 @@ pub(crate) fn run_experiment_in(
     out: PathBuf,
     resume: bool,
     progress: Option<Py<PyAny>>,
-    threads: Option<usize>,
+    threads: Option<Int>,
 ) -> Result<String> {
     let exp = self::experiment(experiment)?;
     let mut cb = Callback::new(progress);

@@ -3,7 +3,8 @@
 //! Float arguments of dtype float64 (native byte order, aligned) are borrowed without a copy in
 //! any memory order (C, Fortran, strided, negative strides); unaligned ones, other real dtypes (float32, float16,
 //! integers, bool) and array-likes (lists) are converted to float64 once. Complex, object,
-//! string and datetime dtypes are refused with a `DTypeError` naming the argument.
+//! string and datetime dtypes are refused with a `DTypeError` naming the argument. Masked
+//! arrays with masked entries are refused with a `MaskedArrayError` naming the argument.
 
 use ndarray::{Array1, Array2, Array3, ArrayView2, Axis};
 use numpy::{
@@ -36,10 +37,11 @@ impl Matrix<'_> {
 
 /// `obj` as a numpy array (`numpy.asarray` for anything else).
 fn ndarray<'py>(obj: &Bound<'py, PyAny>, name: &str) -> Result<Bound<'py, PyUntypedArray>> {
+    let np = obj.py().import("numpy")?;
+    check_unmasked(&np, obj, name)?;
     if let Ok(a) = obj.cast::<PyUntypedArray>() {
         return Ok(a.clone());
     }
-    let np = obj.py().import("numpy")?;
     let a = np
         .call_method1("asarray", (obj,))
         .map_err(|e| Error::DType {
@@ -47,6 +49,29 @@ fn ndarray<'py>(obj: &Bound<'py, PyAny>, name: &str) -> Result<Bound<'py, PyUnty
             detail: format!("cannot be read as an array: {e}"),
         })?;
     Ok(a.cast_into::<PyUntypedArray>().map_err(PyErr::from)?)
+}
+
+/// Refuse a numpy masked array with masked entries: reading its data would use the values
+/// under the mask as if they were observed, and dropping them silently would change which
+/// samples are paired. A masked array with nothing masked is read as its data.
+fn check_unmasked(np: &Bound<'_, PyModule>, obj: &Bound<'_, PyAny>, name: &str) -> Result<()> {
+    let ma = np.getattr("ma")?;
+    if !ma.call_method1("isMaskedArray", (obj,))?.is_truthy()? {
+        return Ok(());
+    }
+    let masked: usize = ma.call_method1("count_masked", (obj,))?.extract()?;
+    if masked == 0 {
+        return Ok(());
+    }
+    Err(Error::Masked {
+        argument: name.into(),
+        detail: format!(
+            "is a masked array with {masked} masked entries; infoscope does not drop or fill \
+             them silently: drop the samples (rows) with a masked entry from every argument, e.g. \
+             `keep = ~np.ma.getmaskarray({name}).reshape(len({name}), -1).any(axis=1)`, or fill \
+             them (`{name}.filled(value)`)"
+        ),
+    })
 }
 
 /// Refuse dtypes that are not real numbers.
@@ -223,6 +248,35 @@ pub(crate) fn symbols(obj: &Bound<'_, PyAny>, name: &str) -> Result<Array2<i64>>
         });
     }
     Ok(v.mapv(|x| x as i64))
+}
+
+/// An integer argument (64-bit dtype) holding values beyond ±2⁵³, which float64 cannot tell
+/// apart (2⁵³ and 2⁵³ + 1 would be one label): each column replaced by the order-preserving
+/// dense ranks of its values, which keeps every label distinct and in order. `None` for any
+/// other argument (read as usual).
+pub(crate) fn wide_integers(obj: &Bound<'_, PyAny>, name: &str) -> Result<Option<Array2<f64>>> {
+    const EXACT: i128 = 1 << 53;
+    let a = ndarray(obj, name)?;
+    let dtype = a.dtype();
+    if !matches!(dtype.kind(), b'i' | b'u') || dtype.itemsize() < 8 || a.len() == 0 {
+        return Ok(None);
+    }
+    let lo: i128 = a.call_method0("min")?.extract()?;
+    let hi: i128 = a.call_method0("max")?.extract()?;
+    if lo >= -EXACT && hi <= EXACT {
+        return Ok(None);
+    }
+    let table = symbols(obj, name)?;
+    let mut ranked = Array2::<f64>::zeros(table.dim());
+    for (col, mut out) in table.columns().into_iter().zip(ranked.columns_mut()) {
+        let mut distinct: Vec<i64> = col.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        for (o, v) in out.iter_mut().zip(col) {
+            *o = distinct.binary_search(v).unwrap_or(0) as f64;
+        }
+    }
+    Ok(Some(ranked))
 }
 
 /// One label per sample: a 1-D array, or a 2-D array with one column.

@@ -42,6 +42,15 @@ pub(crate) enum Error {
         /// What is wrong.
         detail: String,
     },
+    /// A masked numpy array with masked entries (infoscope neither drops nor fills them).
+    Masked {
+        /// The argument.
+        argument: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A panic caught in the core (a bug), with its message.
+    Internal(String),
     /// A Python exception raised while converting arguments or in a callback.
     Py(PyErr),
 }
@@ -194,6 +203,21 @@ fn estimator(py: Python<'_>, e: EstimatorError) -> PyErr {
         EstimatorError::Unsupported { method, .. } => {
             raise(py, "UnsupportedError", msg, &[("method", s(method))])
         }
+        EstimatorError::TooLarge {
+            argument,
+            needed,
+            limit,
+            ..
+        } => raise(
+            py,
+            "TooLargeError",
+            msg,
+            &[
+                ("argument", s(argument)),
+                ("needed", s(needed)),
+                ("limit", s(limit)),
+            ],
+        ),
         EstimatorError::MissingArgument { argument, .. } => raise(
             py,
             "MissingArgumentError",
@@ -283,6 +307,21 @@ pub(crate) fn to_py(py: Python<'_>, e: Error) -> PyErr {
             "DTypeError",
             format!("argument `{argument}` {detail}"),
             &[("argument", Attr::Str(argument))],
+        ),
+        Error::Masked { argument, detail } => raise(
+            py,
+            "MaskedArrayError",
+            format!("argument `{argument}` {detail}"),
+            &[("argument", Attr::Str(argument))],
+        ),
+        Error::Internal(message) => raise(
+            py,
+            "InternalError",
+            format!(
+                "internal error (a bug in infoscope; please report it with the input that \
+                 caused it): {message}"
+            ),
+            &[],
         ),
         Error::Py(e) => e,
     }

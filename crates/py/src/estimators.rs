@@ -19,8 +19,11 @@ use ndarray::{Array1, Array2, Axis};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::arrays::{Matrix, labels, matrix, table_out, typed_matrix, vec_out, vector};
+use crate::arrays::{
+    Matrix, labels, matrix, table_out, typed_matrix, vec_out, vector, wide_integers,
+};
 use crate::errors::{Result, param};
+use crate::ints::{Int, opt_usize};
 use crate::json::{object, to_py, to_text};
 use crate::threads::compute;
 
@@ -41,6 +44,9 @@ impl Arg<'_> {
 
 /// `obj` as a variable named `name`; integer and boolean arrays are integer-typed.
 fn arg<'py>(obj: &Bound<'py, PyAny>, name: &str) -> Result<Arg<'py>> {
+    if let Some(ranked) = wide_integers(obj, name)? {
+        return Ok(Arg::Labels(ranked));
+    }
     let (m, t) = typed_matrix(obj, name)?;
     Ok(Arg::Borrowed(m, t))
 }
@@ -211,7 +217,7 @@ impl PyEstimator {
         z: Option<&Bound<'py, PyAny>>,
         weights: Option<&Bound<'py, PyAny>>,
         labels: Option<&Bound<'py, PyAny>>,
-        threads: Option<usize>,
+        threads: Option<Int>,
     ) -> Result<Bound<'py, PyAny>> {
         let q = self::quantity(quantity)?;
         let args = Args::read(x, y, z, weights, labels)?;
@@ -231,7 +237,7 @@ impl PyEstimator {
         x: &Bound<'_, PyAny>,
         y: Option<&Bound<'_, PyAny>>,
         z: Option<&Bound<'_, PyAny>>,
-        threads: Option<usize>,
+        threads: Option<Int>,
     ) -> Result<Py<PyAny>> {
         let q = self::quantity(quantity)?;
         let args = Args::read(x, y, z, None, None)?;
@@ -245,7 +251,10 @@ impl PyEstimator {
 
     /// Test I(X;Y) > 0 against surrogates of Y (`surrogate`: permutation, circular:MIN or
     /// block:LEN).
-    #[pyo3(signature = (x, y=None, weights=None, labels=None, surrogate="permutation", n_surrogates=199, seed=0, threads=None))]
+    #[pyo3(
+        signature = (x, y=None, weights=None, labels=None, surrogate="permutation", n_surrogates=Int(199), seed=Int(0), threads=None),
+        text_signature = "($self, /, x, y=None, weights=None, labels=None, surrogate='permutation', n_surrogates=199, seed=0, threads=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn surrogate_test<'py>(
         &self,
@@ -255,10 +264,11 @@ impl PyEstimator {
         weights: Option<&Bound<'py, PyAny>>,
         labels: Option<&Bound<'py, PyAny>>,
         surrogate: &str,
-        n_surrogates: usize,
-        seed: u64,
-        threads: Option<usize>,
+        n_surrogates: Int,
+        seed: Int,
+        threads: Option<Int>,
     ) -> Result<Bound<'py, PyAny>> {
+        let (n_surrogates, seed) = (n_surrogates.usize("n_surrogates")?, seed.u64("seed")?);
         let kind: Surrogate = surrogate.parse()?;
         let args = Args::read(x, y, None, weights, labels)?;
         let data = args.data();
@@ -269,7 +279,10 @@ impl PyEstimator {
     }
 
     /// Bootstrap percentile interval of `quantity` (None: inferred).
-    #[pyo3(signature = (quantity, x, y=None, z=None, weights=None, labels=None, n_resamples=200, level=0.95, seed=0, threads=None))]
+    #[pyo3(
+        signature = (quantity, x, y=None, z=None, weights=None, labels=None, n_resamples=Int(200), level=0.95, seed=Int(0), threads=None),
+        text_signature = "($self, /, quantity, x, y=None, z=None, weights=None, labels=None, n_resamples=200, level=0.95, seed=0, threads=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn bootstrap_ci<'py>(
         &self,
@@ -280,11 +293,12 @@ impl PyEstimator {
         z: Option<&Bound<'py, PyAny>>,
         weights: Option<&Bound<'py, PyAny>>,
         labels: Option<&Bound<'py, PyAny>>,
-        n_resamples: usize,
+        n_resamples: Int,
         level: f64,
-        seed: u64,
-        threads: Option<usize>,
+        seed: Int,
+        threads: Option<Int>,
     ) -> Result<Bound<'py, PyAny>> {
+        let (n_resamples, seed) = (n_resamples.usize("n_resamples")?, seed.u64("seed")?);
         let q = self::quantity(quantity)?;
         let args = Args::read(x, y, z, weights, labels)?;
         let data = args.data();
@@ -305,7 +319,7 @@ impl PyEstimator {
         py: Python<'_>,
         x: &Bound<'_, PyAny>,
         labels: &Bound<'_, PyAny>,
-        threads: Option<usize>,
+        threads: Option<Int>,
     ) -> Result<String> {
         let (x, l) = (typed_matrix(x, "x")?, per_unit_labels(labels)?);
         let (xv, lv) = (Variable::new(x.0.view(), x.1), Variable::integer(l.view()));
@@ -315,7 +329,10 @@ impl PyEstimator {
 
     /// [`PyEstimator::per_unit`] with a surrogate test per unit and Benjamini–Hochberg
     /// q-values, as PerUnitTest JSON.
-    #[pyo3(signature = (x, labels, surrogate="permutation", n_surrogates=199, seed=0, threads=None))]
+    #[pyo3(
+        signature = (x, labels, surrogate="permutation", n_surrogates=Int(199), seed=Int(0), threads=None),
+        text_signature = "($self, /, x, labels, surrogate='permutation', n_surrogates=199, seed=0, threads=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn per_unit_test(
         &self,
@@ -323,10 +340,11 @@ impl PyEstimator {
         x: &Bound<'_, PyAny>,
         labels: &Bound<'_, PyAny>,
         surrogate: &str,
-        n_surrogates: usize,
-        seed: u64,
-        threads: Option<usize>,
+        n_surrogates: Int,
+        seed: Int,
+        threads: Option<Int>,
     ) -> Result<String> {
+        let (n_surrogates, seed) = (n_surrogates.usize("n_surrogates")?, seed.u64("seed")?);
         let kind: Surrogate = surrogate.parse()?;
         let (x, l) = (typed_matrix(x, "x")?, per_unit_labels(labels)?);
         let (xv, lv) = (Variable::new(x.0.view(), x.1), Variable::integer(l.view()));
@@ -344,7 +362,7 @@ impl PyEstimator {
         py: Python<'py>,
         a: &Bound<'py, PyAny>,
         b: Option<&Bound<'py, PyAny>>,
-        threads: Option<usize>,
+        threads: Option<Int>,
     ) -> Result<Bound<'py, PyDict>> {
         let a = matrix(a, "a")?;
         let b = b.map(|b| matrix(b, "b")).transpose()?;
@@ -426,9 +444,10 @@ pub(crate) fn kt_noise_sweep(
     py: Python<'_>,
     h: &Bound<'_, PyAny>,
     noise_vars: &Bound<'_, PyAny>,
-    tile: Option<usize>,
-    threads: Option<usize>,
+    tile: Option<Int>,
+    threads: Option<Int>,
 ) -> Result<(Py<PyAny>, Py<PyAny>, Py<PyAny>)> {
+    let tile = opt_usize(tile, "tile")?;
     let h = matrix(h, "h")?;
     let vars = vector(noise_vars, "noise_vars")?.to_vec();
     let hv = h.view();
@@ -451,10 +470,12 @@ pub(crate) fn bh_q_values(py: Python<'_>, p_values: &Bound<'_, PyAny>) -> Result
 pub(crate) fn surrogate_row_orders(
     py: Python<'_>,
     surrogate: &str,
-    n: usize,
-    n_surrogates: usize,
-    seed: u64,
+    n: Int,
+    n_surrogates: Int,
+    seed: Int,
 ) -> Result<Py<PyAny>> {
+    let (n, n_surrogates) = (n.usize("n")?, n_surrogates.usize("n_surrogates")?);
+    let seed = seed.u64("seed")?;
     let kind: Surrogate = surrogate.parse()?;
     let orders = surrogate_orders(kind, n, n_surrogates, seed)?;
     let mut table = Array2::<i64>::zeros((orders.len(), n));

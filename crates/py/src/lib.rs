@@ -8,6 +8,7 @@
 //!   real dtypes converted once) and results as numpy arrays.
 //! - `json`: settings in as JSON objects with the Rust/TOML field names, serde results out.
 //! - `errors`: every Rust error as a subclass of `infoscope.errors.InfoscopeError`.
+//! - `ints`: integer arguments range-checked under their own names.
 //! - `threads`: computation with the GIL released, on a bounded thread pool (`threads=`).
 //! - `estimators`: one class, `Estimator`, for every method of the estimator specification,
 //!   and the few method-specific functions; `nets`, `analysis`: the networks and analyses.
@@ -17,6 +18,7 @@ pub(crate) mod analysis;
 pub(crate) mod arrays;
 pub(crate) mod errors;
 pub(crate) mod estimators;
+pub(crate) mod ints;
 pub(crate) mod json;
 pub(crate) mod nets;
 pub(crate) mod threads;
@@ -38,6 +40,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         estimators::kt_noise_sweep,
         estimators::bh_q_values,
         estimators::surrogate_row_orders,
+        threads::_panic_for_test,
         nets::generate_trials,
         nets::train_leaky,
         nets::fit_reservoir,

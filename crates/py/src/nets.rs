@@ -16,6 +16,7 @@ use pyo3::types::PyDict;
 
 use crate::arrays::{cube, cube_out, floats_nd, table_out, vec_out};
 use crate::errors::{Error, Result, param};
+use crate::ints::Int;
 use crate::json::{object, settings, to_text};
 use crate::threads::compute;
 
@@ -124,7 +125,7 @@ impl Model {
         trials: usize,
         seed: u64,
         noise: bool,
-        threads: Option<usize>,
+        threads: Option<Int>,
     ) -> Result<Bound<'py, PyDict>> {
         let mode = self::mode(mode)?;
         let rec = compute(py, threads, || {
@@ -140,7 +141,7 @@ impl Model {
         py: Python<'_>,
         inputs: &Bound<'_, PyAny>,
         noise_seed: Option<u64>,
-        threads: Option<usize>,
+        threads: Option<Int>,
     ) -> Result<(Py<PyAny>, Py<PyAny>)> {
         let inputs: Array3<f32> = cube(inputs, "inputs")?.mapv(|v| v as f32);
         let (hidden, outputs) =
@@ -215,7 +216,7 @@ pub(crate) fn train_leaky(
     out: Option<PathBuf>,
     resume: bool,
     progress: Option<Py<PyAny>>,
-    threads: Option<usize>,
+    threads: Option<Int>,
 ) -> Result<(Model, String)> {
     let exp = self::experiment(experiment)?;
     exp.validate()?;
@@ -257,7 +258,7 @@ pub(crate) fn fit_reservoir(
     py: Python<'_>,
     experiment: &str,
     out: Option<PathBuf>,
-    threads: Option<usize>,
+    threads: Option<Int>,
 ) -> Result<(Model, String)> {
     let exp = self::experiment(experiment)?;
     exp.validate()?;

@@ -8,12 +8,14 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use pyo3::prelude::*;
 use rayon::ThreadPool;
 
-use crate::errors::{Result, param};
+use crate::errors::{Error, Result, param};
+use crate::ints::Int;
 
 /// The largest pool size accepted (a guard against typos such as `threads=10**6`).
 const MAX_THREADS: usize = 1024;
@@ -37,25 +39,49 @@ fn pool(threads: usize) -> Result<Arc<ThreadPool>> {
     Ok(p)
 }
 
-/// Run `f` with the GIL released, on `threads` Rust threads (`None`: all cores).
+/// Run `f` with the GIL released, on `threads` Rust threads (`None`: all cores). A panic in
+/// `f` (a bug: the core returns typed errors) is caught here, the one path every computation
+/// takes, and becomes an `InternalError` with its message instead of a `PanicException`
+/// (a `BaseException` that `except Exception` would miss).
 ///
 /// # Errors
-/// `InvalidParameterError` named `threads` for 0 or more than 1024, or when the pool cannot
-/// start.
-pub(crate) fn compute<T, F>(py: Python<'_>, threads: Option<usize>, f: F) -> Result<T>
+/// `InvalidParameterError` named `threads` for 0, a negative value or more than 1024, or when
+/// the pool cannot start; `InternalError` when `f` panics.
+pub(crate) fn compute<T, F>(py: Python<'_>, threads: Option<Int>, f: F) -> Result<T>
 where
     F: FnOnce() -> T + Send,
     T: Send,
 {
-    match threads {
-        None => Ok(py.detach(f)),
-        Some(n) if n == 0 || n > MAX_THREADS => Err(param(
-            "threads",
-            format!("must lie in 1..={MAX_THREADS} (or None for all cores), got {n}"),
-        )),
-        Some(n) => {
+    let guarded = move || catch_unwind(AssertUnwindSafe(f)).map_err(panic_error);
+    let Some(threads) = threads else {
+        return py.detach(guarded);
+    };
+    match threads.usize("threads") {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => {
             let p = pool(n)?;
-            Ok(py.detach(|| p.install(f)))
+            py.detach(|| p.install(guarded))
         }
+        _ => Err(param(
+            "threads",
+            format!("must lie in 1..={MAX_THREADS} (or None for all cores), got {threads}"),
+        )),
     }
+}
+
+/// The `InternalError` of a caught panic, with the panic's message.
+fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    Error::Internal(message)
+}
+
+/// A computation that panics, for the tests of the panic guard of [`compute`] only (hidden:
+/// `infoscope._core._panic_for_test`).
+#[pyfunction]
+pub(crate) fn _panic_for_test(py: Python<'_>) -> Result<()> {
+    #[allow(clippy::panic)]
+    compute(py, None, || panic!("deliberate panic for the tests"))
 }

@@ -409,9 +409,9 @@ impl BinPolicy {
             BinPolicy::FixedEdges { lo, hi, n_edges } => {
                 check_range(lo, hi)?;
                 ensure_param!(
-                    n_edges >= 2,
+                    (2..=MAX_BINS).contains(&n_edges),
                     "n_edges",
-                    "need at least 2 edges, got {n_edges}"
+                    "need 2 to {MAX_BINS} edges, got {n_edges}"
                 );
             }
             BinPolicy::FixedIntervals { lo, hi, n_bins } => {
@@ -530,8 +530,17 @@ fn check_range(lo: f64, hi: f64) -> Result<()> {
     Ok(())
 }
 
+/// The most bins (or edges) a policy accepts: bin indices are 32-bit, and more bins than
+/// any sample count could fill only waste memory.
+pub const MAX_BINS: usize = 1 << 30;
+
 fn check_n_bins(n_bins: usize) -> Result<()> {
     ensure_param!(n_bins >= 1, "n_bins", "need at least 1 bin, got {n_bins}");
+    ensure_param!(
+        n_bins <= MAX_BINS,
+        "n_bins",
+        "{n_bins} bins is more than the {MAX_BINS} allowed (bin indices are 32-bit); use fewer"
+    );
     Ok(())
 }
 

@@ -24,7 +24,7 @@ mod plugin;
 pub mod symbols;
 
 pub use binned::{Binned, BinnedParams, MIN_ROWS_PER_SYMBOL, VariableKind, YKind};
-pub use binning::{BinPolicy, BinnedData};
+pub use binning::{BinPolicy, BinnedData, MAX_BINS};
 pub use entropy::{BiasCorrection, jackknife_entropy, plugin_entropy};
 pub use per_unit::PerUnitMi;
 pub use per_unit_test::PerUnitTest;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::binned::Binned;
 use super::per_unit::PerUnitMi;
+use crate::budget::{bytes_of, check_memory};
 use crate::error::Result;
 use crate::significance::{Surrogate, benjamini_hochberg, mean_std, p_value, surrogate_orders};
 use crate::validate::check_same_rows;
@@ -49,7 +50,9 @@ impl Binned {
     ///
     /// # Errors
     /// As [`Binned::per_unit`]; [`crate::EstimatorError::InvalidParameter`] for
-    /// `n_surrogates` = 0 or a surrogate that does not fit the number of rows.
+    /// `n_surrogates` = 0 (or above [`crate::significance::MAX_SURROGATES`]) or a surrogate
+    /// that does not fit the number of rows; [`crate::EstimatorError::TooLarge`] named
+    /// `n_surrogates` when the orders or the null values would not fit the memory budget.
     pub fn per_unit_test(
         &self,
         x: ArrayView2<'_, f64>,
@@ -60,6 +63,15 @@ impl Binned {
     ) -> Result<PerUnitTest> {
         check_same_rows("x", x.nrows(), "labels", labels.len())?;
         let orders = surrogate_orders(kind, x.nrows(), n_surrogates, seed)?;
+        check_memory(
+            "n_surrogates",
+            &format!(
+                "the null values of {} units on {n_surrogates} surrogates",
+                x.ncols()
+            ),
+            bytes_of(x.ncols() as u128 * n_surrogates as u128, size_of::<f64>()),
+            "use fewer surrogates, or test fewer units per call",
+        )?;
         let mi = self.per_unit(x, labels)?;
         // nulls[j][s]: unit j on surrogate s.
         let mut nulls = vec![Vec::with_capacity(n_surrogates); mi.values.len()];

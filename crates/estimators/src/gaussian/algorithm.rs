@@ -11,7 +11,8 @@ use super::covariance::joint_covariance;
 use super::hyperparams::Gaussian;
 use super::logdet::{Block, add_ridge, block_logdets, principal_submatrix};
 use super::reorder::ReorderedCovariance;
-use crate::error::Result;
+use crate::budget::{bytes_of, check_memory};
+use crate::error::{EstimatorError, Result};
 use crate::estimate::{Estimate, Quantity};
 use crate::traits::{ConditionalMutualInformation, Entropy, MutualInformation, ReorderedMi};
 use crate::validate::{check_matrix, check_no_constant_column, check_same_rows};
@@ -21,6 +22,55 @@ pub(crate) const METHOD: &str = "gaussian";
 
 /// The hint of [`EstimatorError::ZeroVariance`](crate::EstimatorError::ZeroVariance).
 pub(crate) const ZERO_VARIANCE_HINT: &str = "add `ridge` > 0 or drop the column";
+
+/// Refuse, before any allocation, a joint covariance of the arguments' columns side by side
+/// that would not fit the memory budget: the `d × d` matrix, a partial sum and the copies
+/// the factorisation makes (four `d × d` matrices in all). The argument named is the widest.
+pub(crate) fn check_covariance_memory(args: &[(&'static str, ArrayView2<'_, f64>)]) -> Result<()> {
+    let d: u128 = args.iter().map(|(_, v)| v.ncols() as u128).sum();
+    let widest = args
+        .iter()
+        .max_by_key(|(_, v)| v.ncols())
+        .map_or("x", |(name, _)| *name);
+    check_memory(
+        widest,
+        &format!("the {d} × {d} covariance matrix of the Gaussian estimator (and its factors)"),
+        bytes_of(4 * d * d, size_of::<f64>()),
+        "reduce the dimensions first (e.g. PCA to fewer components than samples), or use an \
+         estimator that does not form a covariance matrix (binned per unit, Kolchinsky–Tracey)",
+    )
+}
+
+/// The joint sample covariance of the arguments side by side, refused with
+/// [`EstimatorError::OutOfRange`] (naming the argument) when the values overflow: a variance
+/// or covariance that is not finite although every value is.
+pub(crate) fn sample_covariance(args: &[(&'static str, ArrayView2<'_, f64>)]) -> Result<Mat<f64>> {
+    let views: Vec<ArrayView2<'_, f64>> = args.iter().map(|(_, v)| *v).collect();
+    let cov = joint_covariance(&views);
+    let d = cov.nrows();
+    let Some(column) = (0..d).find(|&j| (0..d).any(|i| !cov[(i, j)].is_finite())) else {
+        return Ok(cov);
+    };
+    let mut local = column;
+    for &(name, view) in args {
+        if local < view.ncols() {
+            let largest = view
+                .column(local)
+                .iter()
+                .fold(0.0_f64, |m, v| m.max(v.abs()));
+            return Err(EstimatorError::OutOfRange {
+                argument: name,
+                detail: format!(
+                    "the values overflow: the covariance of column {local} (largest magnitude \
+                     {largest:e}) is not finite in double precision; scale the data (e.g. \
+                     standardise each column) before estimating"
+                ),
+            });
+        }
+        local -= view.ncols();
+    }
+    Ok(cov)
+}
 
 /// Where a covariance came from: samples (with their count) or a user-supplied matrix.
 #[derive(Clone, Copy, Debug)]
@@ -51,6 +101,7 @@ impl Gaussian {
             check_matrix(name, view, 2)?;
             check_same_rows(first, first_view.nrows(), name, view.nrows())?;
         }
+        check_covariance_memory(args)?;
         if self.ridge() == 0.0 {
             for &(name, view) in args {
                 check_no_constant_column(name, view, ZERO_VARIANCE_HINT)?;
@@ -220,7 +271,7 @@ impl MutualInformation for Gaussian {
     /// dependent columns or n ≤ dx + dy, without ridge).
     fn estimate(&self, x: ArrayView2<'_, f64>, y: ArrayView2<'_, f64>) -> Result<Estimate> {
         let n = self.check_samples(&[("x", x), ("y", y)])?;
-        let cov = joint_covariance(&[x, y]);
+        let cov = sample_covariance(&[("x", x), ("y", y)])?;
         self.mi_core(cov, x.ncols(), y.ncols(), Source::Samples(n))
     }
 
@@ -231,7 +282,7 @@ impl MutualInformation for Gaussian {
         y: ArrayView2<'a, f64>,
     ) -> Result<Box<dyn ReorderedMi + 'a>> {
         self.check_samples(&[("x", x), ("y", y)])?;
-        Ok(Box::new(ReorderedCovariance::new(self, x, y)))
+        Ok(Box::new(ReorderedCovariance::new(self, x, y)?))
     }
 }
 
@@ -253,7 +304,7 @@ impl ConditionalMutualInformation for Gaussian {
         z: ArrayView2<'_, f64>,
     ) -> Result<Estimate> {
         let n = self.check_samples(&[("x", x), ("y", y), ("z", z)])?;
-        let cov = joint_covariance(&[z, x, y]);
+        let cov = sample_covariance(&[("z", z), ("x", x), ("y", y)])?;
         self.cmi_core(cov, [x.ncols(), y.ncols(), z.ncols()], Source::Samples(n))
     }
 }
@@ -268,7 +319,7 @@ impl Entropy for Gaussian {
     /// As [`MutualInformation::estimate`], for `x`.
     fn entropy(&self, x: ArrayView2<'_, f64>) -> Result<Estimate> {
         let n = self.check_samples(&[("x", x)])?;
-        let cov = joint_covariance(&[x]);
+        let cov = sample_covariance(&[("x", x)])?;
         self.entropy_core(cov, Source::Samples(n))
     }
 }

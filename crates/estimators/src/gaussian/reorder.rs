@@ -7,8 +7,7 @@ use faer::linalg::matmul::matmul;
 use faer::{Accum, Mat, Par};
 use ndarray::ArrayView2;
 
-use super::algorithm::Source;
-use super::covariance::joint_covariance;
+use super::algorithm::{Source, sample_covariance};
 use super::hyperparams::Gaussian;
 use crate::error::Result;
 use crate::traits::ReorderedMi;
@@ -38,13 +37,13 @@ impl<'a> ReorderedCovariance<'a> {
         gaussian: &'a Gaussian,
         x: ArrayView2<'_, f64>,
         y: ArrayView2<'_, f64>,
-    ) -> Self {
-        Self {
+    ) -> Result<Self> {
+        Ok(Self {
             gaussian,
-            cov: joint_covariance(&[x, y]),
+            cov: sample_covariance(&[("x", x), ("y", y)])?,
             xc: centred(x),
             yc: centred(y),
-        }
+        })
     }
 }
 

@@ -4,7 +4,7 @@ use ndarray::ArrayView2;
 
 use super::hyperparams::KozachenkoLeonenko;
 use super::ksg::{candidates, psi_table};
-use super::prepare::{prepare, stream};
+use super::prepare::{check_scale, prepare, stream};
 use super::{NeighborIndex, check_k_window};
 use crate::error::{EstimatorError, Result};
 use crate::estimate::{Estimate, Quantity};
@@ -31,6 +31,7 @@ impl Entropy for KozachenkoLeonenko {
         check_matrix("x", x, 2)?;
         let (n, d) = x.dim();
         check_k_window(p.k, n, p.theiler)?;
+        check_scale(p.normalize, p.noise, &[("x", x)])?;
         let searched = prepare(x, p.normalize, p.noise, &mut stream(p.seed));
         let eps = NeighborIndex::new(searched.view(), p.search)?
             .kth_distances(p.k, p.theiler)?

@@ -5,7 +5,7 @@ use ndarray::{Array2, ArrayView2, Axis, concatenate};
 
 use super::hyperparams::{KozachenkoLeonenko, Ksg, KsgAlgorithm};
 use super::mixed::Ross;
-use super::prepare::{break_ties, prepare, stream};
+use super::prepare::{break_ties, check_scale, prepare, stream};
 use super::reorder::{Marginal, ReorderedKsg};
 use super::{NeighborIndex, TIE_JITTER, check_k_window};
 use crate::error::{EstimatorError, Result, ensure_param};
@@ -142,6 +142,7 @@ impl Ksg {
         }
         let n = v0.nrows();
         check_k_window(self.params.k, n, self.params.theiler)?;
+        check_scale(self.params.normalize, self.params.noise, vars)?;
         Ok(n)
     }
 

@@ -6,7 +6,7 @@ use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::ksg::psi_table;
-use super::prepare::{Noise, prepare, stream};
+use super::prepare::{Noise, check_scale, prepare, stream};
 use super::{NeighborIndex, SearchMethod};
 use crate::discrete::symbols::ids_of_rows;
 use crate::error::{EstimatorError, Result, ensure_param};
@@ -188,6 +188,7 @@ impl Ross {
             "k = {k}: needs k below the size of the largest class ({largest} samples), so that \
              some sample has k same-class neighbours"
         );
+        check_scale(self.params.normalize, self.params.noise, &[("x", x)])?;
         let kept_x = x.select(Axis(0), &kept);
         let searched = prepare(
             kept_x.view(),

@@ -17,8 +17,9 @@ use serde::Serialize;
 
 use super::NeighborIndex;
 use super::hyperparams::Ksg;
-use super::prepare::{Noise, skip_noise, stream};
+use super::prepare::{Noise, check_scale, skip_noise, stream};
 use super::reorder::Marginal;
+use crate::budget::{bytes_of, check_memory};
 use crate::error::Result;
 use crate::estimate::Unit;
 use crate::validate::{check_matrix, check_same_rows};
@@ -56,6 +57,30 @@ struct Prepared {
     indices: Vec<NeighborIndex>,
 }
 
+/// Refuse, before any allocation, a pairwise run whose buffers would not fit the memory
+/// budget: the prepared columns and their neighbour indices (`columns` of `n` rows), the list
+/// of `pairs` and their results, and the two `p × q` output matrices.
+fn check_pairwise_memory(
+    argument: &'static str,
+    n: usize,
+    columns: u128,
+    p: usize,
+    q: usize,
+    pairs: u128,
+) -> Result<()> {
+    // Per prepared column and row: the value, the index's sorted copy and its row ids.
+    let prepared = columns * n as u128 * 3 * 8;
+    // Per pair: its (i, j) and its (i, j, value, zero fraction) result.
+    let per_pair = (2 * size_of::<usize>() + size_of::<PairResult>()) as u128;
+    let bytes = prepared + pairs * per_pair + bytes_of(2 * p as u128 * q as u128, 8);
+    check_memory(
+        argument,
+        &format!("the KSG estimates of {pairs} column pairs ({p} × {q} matrices)"),
+        bytes,
+        "select fewer columns (units), or run `pairwise(a, b)` on blocks of columns",
+    )
+}
+
 impl Ksg {
     /// I(A_i; B_j) for every column `i` of `a` (n × p) and every column `j` of `b` (n × q),
     /// as a p × q matrix; entry (i, j) equals the estimate of column i of `a` as X and column
@@ -68,8 +93,13 @@ impl Ksg {
         check_matrix("a", a, 2)?;
         check_matrix("b", b, 2)?;
         check_same_rows("a", a.nrows(), "b", b.nrows())?;
+        let argument = if b.ncols() > a.ncols() { "b" } else { "a" };
+        let pairs = a.ncols() as u128 * b.ncols() as u128;
+        let columns = (a.ncols() + b.ncols()) as u128;
+        check_pairwise_memory(argument, a.nrows(), columns, a.ncols(), b.ncols(), pairs)?;
         let params = self.config();
         super::check_k_window(params.k, a.nrows(), params.theiler)?;
+        check_scale(params.normalize, params.noise, &[("a", a), ("b", b)])?;
         let (pa, pb) = (self.prepared(a, 0)?, self.prepared(b, 1)?);
         let pairs: Vec<(usize, usize)> = (0..a.ncols())
             .flat_map(|i| (0..b.ncols()).map(move |j| (i, j)))
@@ -92,8 +122,12 @@ impl Ksg {
     /// argument named `a`.
     pub fn all_pairs(&self, a: ArrayView2<'_, f64>) -> Result<PairwiseMi> {
         check_matrix("a", a, 2)?;
+        let p = a.ncols() as u128;
+        let pairs = p * p.saturating_sub(1) / 2;
+        check_pairwise_memory("a", a.nrows(), 2 * p, a.ncols(), a.ncols(), pairs)?;
         let params = self.config();
         super::check_k_window(params.k, a.nrows(), params.theiler)?;
+        check_scale(params.normalize, params.noise, &[("a", a)])?;
         let as_x = self.prepared(a, 0)?;
         // Without noise a column is searched the same way in either role (tie jitter is keyed
         // by the column's values, not its role).

@@ -6,6 +6,8 @@ use rand_distr::StandardNormal;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{EstimatorError, Result, ensure_param};
+
 /// Noise added to every value before the search, to break ties. Off by default: infoscope never
 /// adds noise silently, and ties are reported instead (DESIGN.md §3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -118,6 +120,53 @@ pub(crate) fn zscore(data: &mut Array2<f64>) {
         let scale = if sd > 0.0 { 1.0 / sd } else { 1.0 };
         col.mapv_inplace(|v| (v - mean) * scale);
     }
+}
+
+/// Refuse inputs that z-scoring or noise would push out of double precision: with
+/// `normalize`, a column whose squared deviations overflow ([`EstimatorError::OutOfRange`]
+/// naming the argument); with noise, a standard deviation that, added to values of the data's
+/// magnitude (at most √n after z-scoring), could overflow ([`EstimatorError::InvalidParameter`]
+/// named `noise`; a draw beyond 40σ never happens).
+pub(crate) fn check_scale(
+    normalize: bool,
+    noise: Noise,
+    vars: &[(&'static str, ArrayView2<'_, f64>)],
+) -> Result<()> {
+    for &(name, v) in vars {
+        let n = v.nrows() as f64;
+        let mut scale = 0.0_f64;
+        for (col, c) in v.columns().into_iter().enumerate() {
+            let (lo, hi) = c
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &x| {
+                    (l.min(x), h.max(x))
+                });
+            let spread = hi - lo;
+            if normalize && !(spread * spread * n).is_finite() {
+                return Err(EstimatorError::OutOfRange {
+                    argument: name,
+                    detail: format!(
+                        "the values of column {col} (from {lo:e} to {hi:e}) overflow double \
+                         precision when z-scored; scale the data first"
+                    ),
+                });
+            }
+            scale = scale.max(lo.abs()).max(hi.abs());
+        }
+        if normalize {
+            scale = n.sqrt();
+        }
+        if let Noise::Gaussian { std } = noise {
+            ensure_param!(
+                (scale + 40.0 * std).is_finite(),
+                "noise",
+                "noise of standard deviation {std:e} added to the values of `{name}` (magnitude \
+                 up to {scale:e}) overflows double precision; use a noise level relative to the \
+                 data (e.g. 1e-8 with normalize = true)"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// The data as searched: the input itself, or a copy z-scored and/or jittered from `rng` when

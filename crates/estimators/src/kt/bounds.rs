@@ -69,6 +69,8 @@ impl KolchinskyTracey {
     ) -> Result<(Vec<f64>, SymbolIds)> {
         check_same_rows("h", h.nrows(), "y", y.len())?;
         check_matrix("h", h, 1)?;
+        let groupings = LABELINGS_PER_PASS;
+        kernel::check_kernel_memory("tile", h.dim(), self.params.tile, 2, groupings)?;
         let c = normalised_weights(weights, h.nrows())?;
         Ok((c, ids_of_column(y.iter().copied())))
     }
@@ -124,6 +126,7 @@ impl KolchinskyTracey {
         weights: Option<ArrayView1<'_, f64>>,
     ) -> Result<(Vec<f64>, [f64; 2])> {
         check_matrix("h", h, 1)?;
+        kernel::check_kernel_memory("tile", h.dim(), self.params.tile, 2, 1)?;
         let c = normalised_weights(weights, h.nrows())?;
         let l = self.log_means(h, &c);
         Ok((c, l))
@@ -196,6 +199,7 @@ pub fn noise_sweep(
         KolchinskyTracey::with_params(KtParams { noise_var: v, tile })?;
     }
     check_matrix("h", h, 1)?;
+    kernel::check_kernel_memory("noise_vars", h.dim(), tile, 2 * noise_vars.len(), 1)?;
     let c = normalised_weights(None, h.nrows())?;
     let vs: Vec<f64> = noise_vars.iter().flat_map(|&v| [v, 4.0 * v]).collect();
     let l = kernel::log_kernel_means(h, &c, &vs, tile);

@@ -19,6 +19,9 @@ use faer::{Accum, Mat, MatRef, Par};
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
+use crate::budget::{bytes_of, check_memory};
+use crate::error::Result;
+
 /// Default tile size (rows and columns per Gram block): 512 × 512 f64 = 2 MiB per thread.
 pub const DEFAULT_TILE: usize = 512;
 
@@ -97,6 +100,36 @@ fn exp_nonpositive(x: f64) -> f64 {
     }
     let bits = v.to_bits().wrapping_sub(MAGIC.to_bits()).wrapping_add(1023) << 52;
     p * f64::from_bits(bits)
+}
+
+/// Refuse, before any allocation, a kernel pass over `n` rows of `d` dimensions with `scales`
+/// variances and `groupings` labelings whose buffers would not fit the memory budget: a
+/// `tile × tile` Gram block per thread, the per-row sums, and the centred copy of the rows.
+/// `argument` names what drives the size (`"tile"`, `"noise_vars"`, ...).
+pub(crate) fn check_kernel_memory(
+    argument: &'static str,
+    (n, d): (usize, usize),
+    tile: usize,
+    scales: usize,
+    groupings: usize,
+) -> Result<()> {
+    let side = tile.clamp(1, n.max(1)) as u128;
+    let threads = rayon::current_num_threads() as u128;
+    let (n, d, scales, groupings) = (n as u128, d as u128, scales as u128, groupings as u128);
+    let entries = threads * side * side
+        + threads * (groupings + 1) * scales * side
+        + 2 * groupings * scales * n
+        + n * (d + 1);
+    check_memory(
+        argument,
+        &format!(
+            "the Kolchinsky–Tracey kernel sums over {n} rows ({threads} Gram tiles of {side} × \
+             {side}, {scales} variances, {groupings} labelings)"
+        ),
+        bytes_of(entries, size_of::<f64>()),
+        "use a smaller `tile` (memory per thread is tile² × 8 bytes), fewer noise variances, or \
+         fewer samples",
+    )
 }
 
 /// `L(v)` for every `v` in `variances`, for the rows of `h` with weights `c` (summing to 1).

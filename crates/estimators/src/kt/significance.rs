@@ -10,6 +10,7 @@ use ndarray::{ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
 
 use super::KolchinskyTracey;
+use crate::budget::{bytes_of, check_memory};
 use crate::error::Result;
 use crate::estimate::{Bounds, Estimate};
 use crate::significance::{
@@ -25,7 +26,9 @@ impl KolchinskyTracey {
     ///
     /// # Errors
     /// As [`KolchinskyTracey::mi_label_bounds`]; [`crate::EstimatorError::InvalidParameter`]
-    /// for `n_surrogates` = 0 or a surrogate that does not fit the number of rows.
+    /// for `n_surrogates` = 0 (or above [`crate::significance::MAX_SURROGATES`]) or a
+    /// surrogate that does not fit the number of rows; [`crate::EstimatorError::TooLarge`]
+    /// named `n_surrogates` when the relabelings would not fit the memory budget.
     pub fn label_surrogate_test(
         &self,
         h: ArrayView2<'_, f64>,
@@ -38,6 +41,12 @@ impl KolchinskyTracey {
         let (c, groups) = self.checked_labels(h, y, weights)?;
         let n = h.nrows();
         check_surrogate(kind, n, n_surrogates)?;
+        check_memory(
+            "n_surrogates",
+            &format!("the labels of {n_surrogates} relabelings of {n} rows"),
+            bytes_of(n_surrogates as u128 * n as u128, size_of::<u32>()),
+            "use fewer surrogates",
+        )?;
         let observed = self.mi_label_bounds(h, y, weights)?;
         let relabelings: Vec<Vec<u32>> = (0..n_surrogates)
             .map(|s| {

@@ -27,6 +27,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::budget::{bytes_of, check_memory};
 use crate::error::{EstimatorError, Result, ensure_param};
 use crate::estimate::Estimate;
 use crate::traits::MutualInformation;
@@ -156,13 +157,34 @@ pub(crate) fn surrogate_order(
     }
 }
 
-/// Refuse a surrogate that does not fit `n` rows, or a count of 0.
+/// The most surrogates, permutations or bootstrap resamples any test accepts: 10⁶, a p-value
+/// resolution of 10⁻⁶, beyond what any false-discovery control needs. Larger counts are
+/// refused whatever the memory (the CLI and the analyses validate against the same number).
+pub const MAX_SURROGATES: usize = 1_000_000;
+
+/// Refuse a count of surrogates, permutations or resamples above [`MAX_SURROGATES`].
+///
+/// # Errors
+/// [`EstimatorError::InvalidParameter`] named `name`.
+pub fn check_count(name: &'static str, count: usize) -> Result<()> {
+    ensure_param!(
+        count <= MAX_SURROGATES,
+        name,
+        "{count} is more than the {MAX_SURROGATES} allowed (a p-value resolution of 1e-6 is \
+         beyond any false-discovery control); use fewer"
+    );
+    Ok(())
+}
+
+/// Refuse a surrogate that does not fit `n` rows, or a count of 0 or above
+/// [`MAX_SURROGATES`].
 pub(crate) fn check_surrogate(kind: Surrogate, n: usize, count: usize) -> Result<()> {
     ensure_param!(
         count >= 1,
         "n_surrogates",
         "at least one surrogate is needed"
     );
+    check_count("n_surrogates", count)?;
     match kind {
         Surrogate::Permutation => Ok(()),
         Surrogate::CircularShift { min_shift } => {
@@ -230,7 +252,9 @@ fn surrogate_null<E: MutualInformation + Sync>(
 /// null with another estimator.
 ///
 /// # Errors
-/// [`EstimatorError::InvalidParameter`] as for [`surrogate_test`].
+/// [`EstimatorError::InvalidParameter`] as for [`surrogate_test`];
+/// [`EstimatorError::TooLarge`] named `n_surrogates` when the `n_surrogates × n` orders would
+/// not fit the memory budget.
 pub fn surrogate_orders(
     kind: Surrogate,
     n: usize,
@@ -238,6 +262,12 @@ pub fn surrogate_orders(
     seed: u64,
 ) -> Result<Vec<Vec<usize>>> {
     check_surrogate(kind, n, n_surrogates)?;
+    check_memory(
+        "n_surrogates",
+        &format!("the row orders of {n_surrogates} surrogates of {n} rows"),
+        bytes_of(n_surrogates as u128 * n as u128, size_of::<usize>()),
+        "use fewer surrogates (permutations)",
+    )?;
     Ok((0..n_surrogates)
         .map(|s| surrogate_order(kind, n, &mut stream(seed, s)))
         .collect())
@@ -323,7 +353,8 @@ pub fn mean_std(v: &[f64]) -> (f64, f64) {
 ///
 /// # Errors
 /// Whatever the estimator returns for the data or a surrogate;
-/// [`EstimatorError::InvalidParameter`] named `n_surrogates` for 0, or named `min_shift` /
+/// [`EstimatorError::InvalidParameter`] named `n_surrogates` for 0 or more than
+/// [`MAX_SURROGATES`], or named `min_shift` /
 /// `block` for a surrogate that does not fit `n`; [`EstimatorError::ShapeMismatch`] for
 /// mismatched rows.
 pub fn surrogate_test<E: MutualInformation + Sync>(
@@ -365,13 +396,14 @@ pub fn bootstrap_ci<E: MutualInformation + Sync>(
     Ok(percentile_ci(estimate, replicates, level))
 }
 
-/// Refuse fewer than two resamples or a level outside (0, 1).
+/// Refuse fewer than two resamples, more than [`MAX_SURROGATES`], or a level outside (0, 1).
 pub(crate) fn check_bootstrap(n_resamples: usize, level: f64) -> Result<()> {
     ensure_param!(
         n_resamples >= 2,
         "n_resamples",
         "at least two resamples are needed, got {n_resamples}"
     );
+    check_count("n_resamples", n_resamples)?;
     ensure_param!(
         level > 0.0 && level < 1.0,
         "level",

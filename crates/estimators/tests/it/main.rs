@@ -5,6 +5,7 @@ mod common;
 mod conformance;
 mod discrete;
 mod gaussian;
+mod issue16;
 mod knn;
 mod knn_index;
 mod knn_kiddo;
