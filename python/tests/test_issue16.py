@@ -162,3 +162,48 @@ def test_int64_labels_above_2_53_stay_distinct() -> None:
     got = b.mutual_information_with_labels(x, labels).nats
     assert got == pytest.approx(b.mutual_information_with_labels(x, as_small).nats)
     assert got > 0.1
+
+
+def test_neurogym_shaped_recordings_analyse(tmp_path) -> None:
+    """Per-step integer targets and a per-step mask `[trials, time]`, float16 states, a constant
+    fixation input and a dead unit: the recording is accepted from numpy and from a file, and
+    the analysis reads the targets as classes and does not abort on the constant input."""
+    rng = np.random.default_rng(5)
+    b, t, n = 32, 6, 8
+    theta = rng.uniform(0, 2 * np.pi, b)
+    hidden = np.tanh(rng.normal(size=(b, t, n)) + np.cos(theta)[:, None, None]).astype(np.float16)
+    hidden[:, :, 2] = 0.0  # a unit that never moves
+    inputs = np.zeros((b, t, 3))
+    inputs[:, :, 0] = 1.0  # the fixation input, constant at every step
+    inputs[:, 2:4, 1] = np.cos(theta)[:, None]
+    targets = np.zeros((b, t), dtype=np.int64)
+    targets[:, 4:] = 1 + (theta // (np.pi / 2)).astype(np.int64)[:, None]
+    mask = np.ones((b, t))
+    rec = infoscope.Recording(hidden=hidden, labels=theta, inputs=inputs, targets=targets,
+                              mask=mask, meta={"dt": 100.0})
+    result = infoscope.analyze(rec, permutations=5, pca_dims=3)
+    assert result.to_dict()["variables"]["has_targets"]
+    np.savez(tmp_path / "ng.npz", hidden=hidden, labels=theta, inputs=inputs, targets=targets,
+             mask=mask)
+    (tmp_path / "ng.json").write_text('{"dt": 100, "notes": "neurogym", "env": "GoTask-v0"}')
+    loaded = infoscope.Recording.load(tmp_path / "ng.npz")
+    assert loaded.meta["dt"] == 100.0
+    assert infoscope.analyze(loaded, permutations=5, pca_dims=3).to_dict()["variables"]["has_targets"]
+
+
+def test_recording_file_errors_are_typed(tmp_path) -> None:
+    np.savez(tmp_path / "r.npz", h=np.zeros((4, 2, 3)), theta=np.zeros(4))
+    with pytest.raises(infoscope.RecordingError, match="its arrays: h, theta") as e:
+        infoscope.Recording.load(tmp_path / "r.npz")
+    assert e.value.argument == "hidden"
+    np.save(tmp_path / "x.npy", np.zeros((4, 2, 3)))
+    with pytest.raises(infoscope.RecordingError, match="npz"):
+        infoscope.Recording.load(tmp_path / "x.npy")
+    np.savez(tmp_path / "s.npz", hidden=np.zeros((4, 2, 3)), labels=np.zeros(4))
+    (tmp_path / "s.json").write_text('{"dt": -5}')
+    with pytest.raises(infoscope.InvalidParameterError) as e:
+        infoscope.Recording.load(tmp_path / "s.npz")
+    assert e.value.name == "dt"
+    (tmp_path / "s.json").write_text("{not json")
+    with pytest.raises(infoscope.CorruptFileError):
+        infoscope.Recording.load(tmp_path / "s.npz")

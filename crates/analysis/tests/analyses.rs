@@ -316,6 +316,19 @@ fn bad_recordings_and_settings_are_refused() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("fdr"), "{err}");
+    // A count no analysis needs is refused at once under its own name (issue #16: 10⁹ used
+    // to allocate trials × 10⁹ surrogate orders and abort).
+    let huge = AnalysisConfig {
+        permutations: 1_000_000_000,
+        ..config()
+    };
+    let err = analyze_recording("x", &recording(1.0, 6), &huge)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("permutations") && err.contains("1000000"),
+        "{err}"
+    );
     let err = AnalysisConfig::from_toml("kt_noise_var = -1.0", "s.toml")
         .unwrap_err()
         .to_string();

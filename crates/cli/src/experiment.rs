@@ -239,14 +239,8 @@ pub fn analyze(args: &AnalyzeArgs) -> Result<()> {
     }
     let rec = Recording::read(&args.recording)
         .with_context(|| format!("reading {}", args.recording.display()))?;
-    if let Some(((trial, step, unit), v)) = rec.hidden.indexed_iter().find(|(_, v)| !v.is_finite())
-    {
-        anyhow::bail!(
-            "{}: array `hidden` holds {v} at [{trial}, {step}, {unit}] (trial, step, unit)",
-            args.recording.display()
-        );
-    }
-    let analysis = analyze_recording(&args.name, &rec, &config)?;
+    let analysis = analyze_recording(&args.name, &rec, &config)
+        .with_context(|| format!("analysing {}", args.recording.display()))?;
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let source = AnalyzeConfig {
         recording: Some(args.recording.display().to_string()),

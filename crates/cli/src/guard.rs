@@ -11,9 +11,9 @@ use infoscope_io::ArraySource;
 
 use crate::spec_args::UsageError;
 
-/// The most surrogates, permutations or bootstrap resamples one option may ask for (the
-/// estimators' significance functions use the same ceiling).
-pub const MAX_RESAMPLES: usize = 1_000_000;
+/// The most surrogates, permutations or bootstrap resamples one option may ask for: the
+/// estimators' own ceiling, checked here to name the flag.
+pub const MAX_RESAMPLES: usize = infoscope_estimators::significance::MAX_SURROGATES;
 
 /// A usage error (exit status 2) with this text.
 fn usage(text: String) -> anyhow::Error {

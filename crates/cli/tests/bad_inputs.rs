@@ -517,10 +517,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
-/// Cases whose fix belongs to the estimators crate (issue #16, another change): counted as
-/// pending, not as failures, while they end in the CLI's `internal error` line.
-const PENDING: [&str; 1] = ["unit-minmax:1000000000000"];
-
 /// How one case went wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Failure {
@@ -610,15 +606,8 @@ fn the_bad_input_corpus_fails_cleanly() {
     let before = snapshot(dir);
     let mut tally: BTreeMap<Failure, usize> = BTreeMap::new();
     let mut report = Vec::new();
-    let mut pending = Vec::new();
     for c in &corpus {
-        let (mut failures, first) = check(dir, c, &before);
-        if PENDING.iter().any(|p| c.args.iter().any(|a| a == p))
-            && first.starts_with("error: internal error:")
-        {
-            pending.push(c.args.join(" "));
-            failures.clear();
-        }
+        let (failures, first) = check(dir, c, &before);
         for f in &failures {
             *tally.entry(*f).or_default() += 1;
         }
@@ -636,7 +625,7 @@ fn the_bad_input_corpus_fails_cleanly() {
     }
     println!(
         "bad-input corpus ({}): {} inputs tried, {failing} failed; crashes {}, hangs {}, \
-         accepted {}, unclear messages {}, data lost {}; pending (estimators) {}",
+         accepted {}, unclear messages {}, data lost {}",
         bin().display(),
         corpus.len(),
         tally.get(&Failure::Crash).unwrap_or(&0),
@@ -644,7 +633,6 @@ fn the_bad_input_corpus_fails_cleanly() {
         tally.get(&Failure::Accepted).unwrap_or(&0),
         tally.get(&Failure::Unclear).unwrap_or(&0),
         tally.get(&Failure::DataLost).unwrap_or(&0),
-        pending.len(),
     );
     assert!(corpus.len() >= 100, "the corpus has {} cases", corpus.len());
     assert_eq!(failing, 0, "failing cases:\n{}", report.join("\n"));

@@ -157,7 +157,7 @@ pub enum IoError {
         /// What was to be read, with its declared shape, dtype and size.
         what: String,
         /// The memory it would need and the budget.
-        source: infoscope_budget::Exceeded,
+        source: Box<infoscope_budget::Exceeded>,
     },
     /// The data could not be turned into bytes (JSON serialisation, npy header formatting, a
     /// duplicate array name in an `.npz`, ...).

@@ -470,7 +470,7 @@ fn read_npy_stream<R: Read>(
             dtype.name(),
             infoscope_budget::human_bytes(file_bytes)
         ),
-        source,
+        source: Box::new(source),
     })?;
     let Some(n_bytes) = usize::try_from(file_bytes)
         .ok()

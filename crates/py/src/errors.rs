@@ -243,6 +243,21 @@ fn io(py: Python<'_>, e: IoError) -> PyErr {
             msg,
             &[("path", s(path.display().to_string()))],
         ),
+        IoError::TooLarge {
+            path, key, source, ..
+        } => raise(
+            py,
+            "TooLargeError",
+            msg,
+            &[
+                (
+                    "argument",
+                    s(key.unwrap_or_else(|| path.display().to_string())),
+                ),
+                ("needed", s(source.needed.clone())),
+                ("limit", s(source.limit.clone())),
+            ],
+        ),
         _ => raise(py, "FileError", msg, &[]),
     }
 }
@@ -262,6 +277,37 @@ fn nets(py: Python<'_>, e: NetsError) -> PyErr {
         NetsError::Checkpoint { path, .. } => {
             raise(py, "CorruptFileError", msg, &[("path", s(path))])
         }
+        NetsError::NotARecording { path, .. } => raise(
+            py,
+            "RecordingError",
+            msg,
+            &[("path", s(path.display().to_string()))],
+        ),
+        NetsError::MissingArray { path, key, .. } => raise(
+            py,
+            "RecordingError",
+            msg,
+            &[
+                ("argument", s(key)),
+                ("path", s(path.display().to_string())),
+            ],
+        ),
+        NetsError::Sidecar {
+            path,
+            field: Some(field),
+            ..
+        } => raise(
+            py,
+            "InvalidParameterError",
+            msg,
+            &[("name", s(field)), ("path", s(path.display().to_string()))],
+        ),
+        NetsError::Sidecar { path, .. } => raise(
+            py,
+            "CorruptFileError",
+            msg,
+            &[("path", s(path.display().to_string()))],
+        ),
         _ => raise(py, "InfoscopeError", msg, &[]),
     }
 }

@@ -19,6 +19,7 @@ use infoscope_estimators::EstimatorError;
 use infoscope_estimators::gaussian::GaussianParams;
 use infoscope_estimators::knn::KsgParams;
 use infoscope_estimators::kt::{KolchinskyTracey, KtParams};
+use infoscope_estimators::significance::MAX_SURROGATES;
 use serde::{Deserialize, Serialize};
 
 pub use tables::BinnedSettings;
@@ -195,9 +196,10 @@ impl AnalysisConfig {
             self.pca_dims
         );
         ensure_config!(
-            self.permutations >= 1,
+            (1..=MAX_SURROGATES).contains(&self.permutations),
             "permutations",
-            "must be ≥ 1, got {}",
+            "must be ≥ 1 and at most {MAX_SURROGATES} (a p-value resolution of 1e-6 is beyond \
+             any false-discovery control), got {}",
             self.permutations
         );
         ensure_config!(
