@@ -117,6 +117,8 @@ class Recording:
     targets: Optional[np.ndarray] = None
     mask: Optional[np.ndarray] = None
     meta: Dict[str, Any] = field(default_factory=dict)
+    #: How each array of a recording read from a file was found and read (empty otherwise).
+    arrays_read: List[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         defaults = json.loads(_core.recording_meta_defaults())
@@ -147,6 +149,7 @@ class Recording:
             targets=d["targets"],
             mask=d["mask"],
             meta=json.loads(d["meta"]),
+            arrays_read=list(d["arrays_read"]),
         )
 
     @classmethod

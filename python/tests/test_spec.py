@@ -100,10 +100,10 @@ def test_bad_values_get_the_same_message_in_python_and_the_cli(cli, tmp_path, me
     message = str(info.value)
     np.save(tmp_path / "x.npy", np.arange(10.0))
     err = cli_error(cli, "estimate", "--method", method, *flags, "--x", str(tmp_path / "x.npy"))
-    # The CLI names the flag (when the parameter is one: `width` is part of `--policy`), then
-    # says what the core said.
+    # The CLI names the flag, or the flag the parameter is part of (`width` of `--policy`),
+    # then says what the core said.
     flag = f"--{info.value.name.replace('_', '-')}"
-    prefix = f"{flag}: " if flag in flags or not flags else ""
+    prefix = f"{flag}: " if flag in flags or not flags else f"{flags[0]}: "
     assert err == f"error: {prefix}{message}", err
 
 

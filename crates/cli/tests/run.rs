@@ -460,3 +460,67 @@ fn analyze_refuses_bad_input_with_one_line() {
     let o = run(&["run", s(&dir.path().join("missing.toml"))]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing.toml"));
 }
+
+#[test]
+fn analyze_a_neurogym_shaped_export_as_it_is() {
+    // tests/data/neurogym_recording.npz and .json come from make_neurogym_recording.py: float16
+    // states with a dead unit, per-step integer targets and mask [trial, time], a fixation input
+    // constant at every step, an unknown array, and a hand-written sidecar (no schema_version,
+    // notes as a string, unknown fields). Issue #16: each of these used to stop `analyze`.
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["npz", "json"] {
+        std::fs::copy(
+            data(&format!("neurogym_recording.{ext}")),
+            dir.path().join(format!("ng.{ext}")),
+        )
+        .unwrap();
+    }
+    let out = dir.path().join("analysis");
+    let stdout = ok(&[
+        "analyze",
+        s(&dir.path().join("ng.npz")),
+        "--out",
+        s(&out),
+        "--permutations",
+        "19",
+    ]);
+    assert!(
+        stdout.contains("40 trials × 12 steps × 10 units"),
+        "{stdout}"
+    );
+    let r = read_json(&out.join("results.json"));
+    let net = &r["networks"][0];
+    assert_eq!(net["recording"]["dt_ms"], 100.0);
+    assert!(net["variables"]["has_targets"].as_bool().unwrap());
+    let read: Vec<&str> = net["recording"]["arrays_read"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for needle in [
+        "`hidden`: float16",
+        "`targets`: int64 [40, 12]",
+        "`trial_id`: ignored",
+    ] {
+        assert!(
+            read.iter().any(|l| l.contains(needle)),
+            "{needle}: {read:?}"
+        );
+    }
+    assert!(read.iter().any(|l| l.contains("optimizer")), "{read:?}");
+    // The target panel has values at every step; I(input_t; h_t) too: the constant fixation
+    // and unused channels are dropped, not an abort.
+    for panel in ["target", "input_hidden"] {
+        for c in net["layer"][panel]["curves"].as_array().unwrap() {
+            assert!(
+                c["values"].as_array().unwrap().iter().all(Value::is_f64),
+                "{panel} {}: {c}",
+                c["label"]
+            );
+        }
+    }
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("Arrays read from the recording"));
+    assert!(report.contains("exported by a training script"));
+}

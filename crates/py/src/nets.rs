@@ -73,6 +73,7 @@ pub(crate) struct Model {
 pub(crate) fn recording_dict<'py>(py: Python<'py>, rec: Recording) -> Result<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("meta", to_text(&rec.meta)?)?;
+    d.set_item("arrays_read", rec.arrays_read)?;
     d.set_item("hidden", cube_out(py, rec.hidden))?;
     d.set_item("labels", vec_out(py, rec.labels.to_vec()))?;
     for (k, a) in [
@@ -314,7 +315,16 @@ pub(crate) fn recording_of(obj: &Bound<'_, PyAny>) -> Result<Recording> {
     let meta_text: String = get("meta_json")?.call0()?.extract()?;
     let meta: RecordingMeta = serde_json::from_str(&meta_text)
         .map_err(|e| param("meta", format!("not a recording sidecar: {e}")))?;
-    Ok(Recording::from_parts(hidden, labels, parts, meta)?)
+    let mut rec = Recording::from_parts(hidden, labels, parts, meta)?;
+    // How a recording read from a file was read (absent on objects built by hand).
+    if let Ok(lines) = get("arrays_read") {
+        if !lines.is_none() {
+            rec.arrays_read = lines
+                .extract()
+                .map_err(|_| param("arrays_read", "must be a list of strings".into()))?;
+        }
+    }
+    Ok(rec)
 }
 
 /// Read a recording (`.npz` with an optional sidecar `.json`).
