@@ -321,7 +321,7 @@ pub(crate) fn recording_of(obj: &Bound<'_, PyAny>) -> Result<Recording> {
         if !lines.is_none() {
             rec.arrays_read = lines
                 .extract()
-                .map_err(|_| param("arrays_read", "must be a list of strings".into()))?;
+                .map_err(|_| param("arrays_read", "must be a list of strings"))?;
         }
     }
     Ok(rec)
