@@ -317,12 +317,12 @@ pub(crate) fn recording_of(obj: &Bound<'_, PyAny>) -> Result<Recording> {
         .map_err(|e| param("meta", format!("not a recording sidecar: {e}")))?;
     let mut rec = Recording::from_parts(hidden, labels, parts, meta)?;
     // How a recording read from a file was read (absent on objects built by hand).
-    if let Ok(lines) = get("arrays_read") {
-        if !lines.is_none() {
-            rec.arrays_read = lines
-                .extract()
-                .map_err(|_| param("arrays_read", "must be a list of strings"))?;
-        }
+    if let Ok(lines) = get("arrays_read")
+        && !lines.is_none()
+    {
+        rec.arrays_read = lines
+            .extract()
+            .map_err(|_| param("arrays_read", "must be a list of strings"))?;
     }
     Ok(rec)
 }
