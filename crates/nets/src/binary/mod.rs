@@ -6,6 +6,8 @@
 //! `i`'s binary value y_i ∈ {0, 1}; under [`Coding::Spin`] the neuron contributes its spin
 //! 2y_i − 1 ∈ {−1, +1} to the fields.
 
+pub mod attractors;
 pub mod network;
 
+pub use attractors::{AttractorSummary, Attractors, TieRule, attractors};
 pub use network::{BinaryNetwork, Coding, MAX_NEURONS, Update};
