@@ -7,7 +7,13 @@
 //! 2y_i − 1 ∈ {−1, +1} to the fields.
 
 pub mod attractors;
+pub mod evolve;
 pub mod network;
+pub mod structure;
 
 pub use attractors::{AttractorSummary, Attractors, TieRule, attractors};
+pub use evolve::{
+    CombinedFitness, Evolution, EvolutionParams, EvolutionState, GenerationRecord, Individual,
+};
 pub use network::{BinaryNetwork, Coding, MAX_NEURONS, Update};
+pub use structure::{Layout, PermutationStructure, permutation_structure};
