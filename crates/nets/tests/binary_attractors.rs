@@ -257,3 +257,20 @@ fn too_many_neurons_are_refused_by_name() {
         "{err}"
     );
 }
+
+/// Timing at N = 20 (2^20 states): `cargo test -p infoscope-nets --release --test
+/// binary_attractors -- --ignored --nocapture`.
+#[test]
+#[ignore = "timing; run by hand"]
+fn timing_at_twenty_neurons() {
+    let net = random_network(20, false, Coding::Binary, 5);
+    let t = std::time::Instant::now();
+    let map = successor_map(&net, TieRule::On).unwrap();
+    let t_map = t.elapsed();
+    let (found, _) = attractors_with_labels(&map).unwrap();
+    println!(
+        "N = 20: map {t_map:?}, cycles {:?} ({} cycles)",
+        t.elapsed() - t_map,
+        found.len()
+    );
+}

@@ -17,6 +17,20 @@
 //!
 //! Cycle finding walks the functional graph once (O(2^N) time after the O(2^N N²) map, and
 //! 12 bytes per state besides the cycles; no recursion); see [`attractors_of_map`].
+//!
+//! ```
+//! use infoscope_nets::binary::{BinaryNetwork, TieRule, attractors};
+//! use ndarray::{Array1, array};
+//!
+//! // The 3-neuron shift register (neuron i copies neuron i − 1): cycles 000, 111 and two of
+//! // period 3.
+//! let w = array![[0.0, 0.0, 10.0], [10.0, 0.0, 0.0], [0.0, 10.0, 0.0]];
+//! let net = BinaryNetwork::synchronous(w, Array1::from_elem(3, -5.0))?;
+//! let summary = attractors(&net, TieRule::On)?.summary();
+//! assert_eq!((summary.n_cycles, summary.max_period), (4, 3));
+//! assert_eq!(summary.mean_period, 2.0);
+//! # Ok::<(), infoscope_nets::NetsError>(())
+//! ```
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

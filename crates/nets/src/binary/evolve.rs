@@ -16,6 +16,27 @@
 //! with rayon and collected in order, so the result does not depend on the thread count, and
 //! the state between generations ([`EvolutionState`]) holds no generator: stopping after g
 //! generations, saving, loading and resuming reproduces the uninterrupted run exactly.
+//!
+//! ```
+//! use infoscope_nets::binary::{BinaryNetwork, EvolutionParams, TieRule, attractors};
+//! use ndarray::{Array1, Array2};
+//!
+//! // Maximise the basin-weighted mean attractor period of a 4-neuron network, |W_ij| ≤ 4.
+//! let fitness = |net: &BinaryNetwork| {
+//!     Ok(attractors(net, TieRule::On)?.summary().basin_weighted_mean_period)
+//! };
+//! let start = BinaryNetwork::synchronous(Array2::zeros((4, 4)), Array1::from_elem(4, -0.5))?;
+//! let evolution = EvolutionParams::default()
+//!     .lambda(8)
+//!     .sigma(1.0)
+//!     .w_max(Some(4.0))
+//!     .seed(7)
+//!     .check()?;
+//! let mut state = evolution.start(&start, &fitness)?;
+//! state.run(20, &fitness)?;
+//! assert!(state.trajectory.windows(2).all(|w| w[1].best >= w[0].best));
+//! # Ok::<(), infoscope_nets::NetsError>(())
+//! ```
 
 use std::path::Path;
 
