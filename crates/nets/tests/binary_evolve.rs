@@ -228,6 +228,14 @@ fn bad_starts_and_states_are_refused_by_name() {
     let mut state = run(&EvolutionParams::default(), 2, 2, quadratic);
     state.parents.push(state.parents[0].clone());
     state.save(&path).unwrap();
+    let err = state.clone().run(1, &quadratic).unwrap_err();
+    assert!(
+        matches!(err, NetsError::InvalidParameter { name: "state", .. }),
+        "{err}"
+    );
+    let mut empty = state.clone();
+    empty.parents.clear();
+    assert!(empty.run(1, &quadratic).is_err());
     let err = EvolutionState::load(&path).unwrap_err();
     assert!(
         matches!(err, NetsError::InvalidParameter { name: "state", .. }),

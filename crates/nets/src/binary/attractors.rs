@@ -217,20 +217,16 @@ impl Attractors {
     /// Cycle `k`, or `None` past the last.
     #[must_use]
     pub fn cycle(&self, k: usize) -> Option<Cycle<'_>> {
+        // Checked access throughout: a deserialised value need not be consistent.
         let basin = *self.basins.get(k)?;
-        let states = &self.states[self.starts[k]..self.starts[k + 1]];
+        let (from, to) = (*self.starts.get(k)?, *self.starts.get(k + 1)?);
+        let states = self.states.get(from..to)?;
         Some(Cycle { states, basin })
     }
 
     /// The cycles in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = Cycle<'_>> + '_ {
-        self.basins
-            .iter()
-            .zip(self.starts.windows(2))
-            .map(|(&basin, w)| Cycle {
-                states: &self.states[w[0]..w[1]],
-                basin,
-            })
+    pub fn iter(&self) -> impl Iterator<Item = Cycle<'_>> + '_ {
+        (0..self.len()).filter_map(|k| self.cycle(k))
     }
 
     /// Number of cycles, mean periods and the period histogram.

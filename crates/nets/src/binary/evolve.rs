@@ -492,12 +492,17 @@ impl EvolutionState {
     /// the generations completed before it).
     ///
     /// # Errors
-    /// [`NetsError::InvalidParameter`] when the stored settings do not check (`params`); the
-    /// fitness function's errors; [`NetsError::Numerical`] for a non-finite fitness.
+    /// [`NetsError::InvalidParameter`] (`state`) when the state is inconsistent (as in
+    /// [`EvolutionState::load`]); the fitness function's errors; [`NetsError::Numerical`] for
+    /// a non-finite fitness.
     pub fn run<F>(&mut self, generations: u64, fitness: &F) -> Result<()>
     where
         F: Fn(&BinaryNetwork) -> Result<f64> + Sync,
     {
+        self.validate().map_err(|e| NetsError::InvalidParameter {
+            name: "state",
+            reason: e.to_string(),
+        })?;
         let evolution = self.params.clone().check()?;
         for _ in 0..generations {
             evolution.step(self, fitness)?;
