@@ -32,6 +32,24 @@ pub enum NetsError {
         /// What happened.
         detail: String,
     },
+    /// A computation would allocate more memory than the budget allows
+    /// ([`infoscope_budget::check`]); refused before anything is allocated.
+    #[error(
+        "argument `{argument}`: {what} would need {needed} of memory, more than the {limit} \
+         allowed (set INFOSCOPE_MAX_MEMORY to change the limit); {hint}"
+    )]
+    TooLarge {
+        /// The argument whose size drives the allocation.
+        argument: &'static str,
+        /// What would be allocated.
+        what: String,
+        /// The memory it would need, for people (`"80.0 GB"`).
+        needed: String,
+        /// The budget, for people.
+        limit: String,
+        /// How to go on instead.
+        hint: String,
+    },
     /// A checkpoint or recording could not be read or written.
     #[error(transparent)]
     Io(#[from] infoscope_io::IoError),
@@ -96,6 +114,22 @@ fn list(keys: &[String]) -> String {
 
 /// Results of this crate.
 pub type Result<T> = std::result::Result<T, NetsError>;
+
+/// Refuse, with [`NetsError::TooLarge`], an allocation of `bytes` over the memory budget.
+pub(crate) fn check_memory(
+    argument: &'static str,
+    what: &str,
+    bytes: u128,
+    hint: &str,
+) -> Result<()> {
+    infoscope_budget::check(bytes).map_err(|e| NetsError::TooLarge {
+        argument,
+        what: what.to_owned(),
+        needed: e.needed,
+        limit: e.limit,
+        hint: hint.to_owned(),
+    })
+}
 
 /// Return [`NetsError::InvalidParameter`] unless `cond` holds.
 macro_rules! ensure_param {

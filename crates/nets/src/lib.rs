@@ -7,6 +7,7 @@
 //! It depends only on `infoscope-nn`, never on `infoscope-estimators`.
 #![deny(missing_docs)]
 
+pub mod binary;
 pub mod checkpoint;
 pub mod error;
 pub mod models;

@@ -1,0 +1,19 @@
+//! Stochastic binary (Boltzmann-machine-like) recurrent networks, the system of Metzner,
+//! Yamakou, Voelkl, Schilling & Krauss (Neural Computation 36(3), 2024; SPEC.md §7): the
+//! network and its update rule ([`network`]).
+//!
+//! A state of N ≤ [`MAX_NEURONS`] neurons is a bit pattern `s: u64` whose bit `i` is neuron
+//! `i`'s binary value y_i ∈ {0, 1}; under [`Coding::Spin`] the neuron contributes its spin
+//! 2y_i − 1 ∈ {−1, +1} to the fields.
+
+pub mod attractors;
+pub mod evolve;
+pub mod network;
+pub mod structure;
+
+pub use attractors::{AttractorSummary, Attractors, TieRule, attractors};
+pub use evolve::{
+    CombinedFitness, Evolution, EvolutionParams, EvolutionState, GenerationRecord, Individual,
+};
+pub use network::{BinaryNetwork, Coding, MAX_NEURONS, Update};
+pub use structure::{Layout, PermutationStructure, permutation_structure};
