@@ -32,6 +32,17 @@ pub enum NetsError {
         /// What happened.
         detail: String,
     },
+    /// A computation would need more memory than the budget allows
+    /// ([`infoscope_budget::check`]); refused before anything is allocated.
+    #[error("argument `{argument}`: {what} {source}")]
+    TooLarge {
+        /// The argument whose size drives the allocation.
+        argument: &'static str,
+        /// What would be allocated.
+        what: String,
+        /// The memory it would need and the budget.
+        source: Box<infoscope_budget::Exceeded>,
+    },
     /// A checkpoint or recording could not be read or written.
     #[error(transparent)]
     Io(#[from] infoscope_io::IoError),

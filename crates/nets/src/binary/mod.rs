@@ -6,6 +6,13 @@
 //! `i`'s binary value y_i ∈ {0, 1}; under [`Coding::Spin`] the neuron contributes its spin
 //! 2y_i − 1 ∈ {−1, +1} to the fields.
 
+pub mod exact;
 pub mod network;
+pub mod proxy;
 
+pub use exact::{
+    ExactOptions, Flux, MAX_EXACT_NEURONS, Stationary, StationaryFlux, StationaryMethod,
+    Transition, stationary, stationary_flux, transient_flux,
+};
 pub use network::{BinaryNetwork, Coding, MAX_NEURONS, Update};
+pub use proxy::{CorrelationProxies, Moments, Rms, exact_proxies};

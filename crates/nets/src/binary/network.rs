@@ -91,8 +91,12 @@ impl BinaryNetwork {
                 expected: format!("[{rows}] (one bias per neuron)"),
             });
         }
-        for (name, values) in [("weights", weights.iter()), ("bias", bias.iter())] {
-            if let Some(v) = values.clone().find(|v| !v.is_finite()) {
+        let first_bad = [
+            ("weights", weights.iter().find(|v| !v.is_finite())),
+            ("bias", bias.iter().find(|v| !v.is_finite())),
+        ];
+        for (name, bad) in first_bad {
+            if let Some(v) = bad {
                 return Err(NetsError::InvalidParameter {
                     name,
                     reason: format!("holds a non-finite value ({v})"),

@@ -1,0 +1,247 @@
+//! The exact information flux and its correlation proxies of stochastic binary networks
+//! (SPEC.md §7, issue #17): the SPEC tables, bounds, and a brute-force dense reference.
+
+use infoscope_nets::binary::{
+    BinaryNetwork, Coding, ExactOptions, StationaryMethod, Transition, Update, exact_proxies,
+    stationary_flux,
+};
+use ndarray::{Array1, Array2, array};
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+type R = Result<(), Box<dyn std::error::Error>>;
+
+fn flux_bits(net: &BinaryNetwork) -> Result<f64, infoscope_nets::NetsError> {
+    Ok(stationary_flux(net, &ExactOptions::default())?
+        .flux
+        .information_bits())
+}
+
+/// SPEC.md §7 "Checkable facts", N = 1 table [derived there in closed form:
+/// π_1 = σ(b)/(1 − σ(w+b) + σ(b)), I = h(π_1) − π_0 h(σ(b)) − π_1 h(σ(w+b)), bits].
+#[test]
+fn spec_n1_table() -> R {
+    let rows = [
+        (4.0, -2.0, 0.5, 0.472935),
+        (-4.0, 2.0, 0.5, 0.472935),
+        (2.0, -1.0, 0.5, 0.160058),
+        (3.0, 0.0, 0.913366, 0.086996),
+    ];
+    for (w, b, pi1, bits) in rows {
+        let net = BinaryNetwork::synchronous(array![[w]], array![b])?;
+        let r = stationary_flux(&net, &ExactOptions::default())?;
+        let got_pi1 = r.stationary.distribution[1];
+        // The SPEC values are rounded to 6 decimals.
+        assert!((got_pi1 - pi1).abs() < 1e-6, "w={w} b={b}: π1 {got_pi1}");
+        let got = r.flux.information_bits();
+        assert!((got - bits).abs() < 1e-6, "w={w} b={b}: I {got}");
+    }
+    Ok(())
+}
+
+/// W = w·P with neuron i receiving only from i − 1 (cyclic), b = −w/2.
+fn shift_register(w: f64) -> Result<BinaryNetwork, infoscope_nets::NetsError> {
+    let mut m = Array2::zeros((3, 3));
+    for i in 0..3 {
+        m[[i, (i + 2) % 3]] = w;
+    }
+    BinaryNetwork::synchronous(m, Array1::from_elem(3, -w / 2.0))
+}
+
+fn value(r: infoscope_nets::binary::Rms) -> f64 {
+    r.value.unwrap_or(f64::NAN)
+}
+
+/// SPEC.md §7 N = 3 shift-register table [derived there]: I (bits), equal-time C_rms,
+/// lagged C_rms over all (i, j), lagged over i ≠ j; 6-decimal rounding.
+#[test]
+fn spec_shift_register_table() -> R {
+    let rows = [
+        (2.0, 0.480175, 0.0, 0.266803, 0.326766),
+        (5.0, 1.837757, 0.0, 0.489757, 0.599827),
+        (10.0, 2.826099, 0.0, 0.569622, 0.697642),
+        (20.0, 2.997839, 0.0, 0.577298, 0.707043),
+    ];
+    for (w, bits, eq, lag_all, lag_off) in rows {
+        let net = shift_register(w)?;
+        let r = stationary_flux(&net, &ExactOptions::default())?;
+        assert!((r.flux.information_bits() - bits).abs() < 1e-6, "w={w}");
+        let t = Transition::new(&net)?;
+        let p = exact_proxies(&t, &r.stationary.distribution)?;
+        assert!((value(p.equal_time) - eq).abs() < 1e-6, "w={w}: {p:?}");
+        assert!((value(p.lagged_all) - lag_all).abs() < 1e-6, "w={w}: {p:?}");
+        assert!(
+            (value(p.lagged_off_diagonal) - lag_off).abs() < 1e-6,
+            "w={w}: {p:?}"
+        );
+        assert_eq!((p.equal_time.pairs, p.lagged_all.pairs), (6, 9));
+    }
+    Ok(())
+}
+
+/// SPEC.md §7 antisymmetric N = 3 case [derived there].
+#[test]
+fn spec_antisymmetric_case() -> R {
+    let w = array![[0.0, 4.0, -4.0], [-4.0, 0.0, 4.0], [4.0, -4.0, 0.0]];
+    let net = BinaryNetwork::synchronous(w, Array1::zeros(3))?;
+    let r = stationary_flux(&net, &ExactOptions::default())?;
+    assert!((r.flux.information_bits() - 1.406515).abs() < 1e-6);
+    let p = exact_proxies(&Transition::new(&net)?, &r.stationary.distribution)?;
+    assert!((value(p.equal_time) - 0.302655).abs() < 1e-6, "{p:?}");
+    assert!((value(p.lagged_all) - 0.512676).abs() < 1e-6, "{p:?}");
+    assert!(
+        (value(p.lagged_off_diagonal) - 0.627898).abs() < 1e-6,
+        "{p:?}"
+    );
+    Ok(())
+}
+
+/// W = 0, b = 0: the next state is independent of the current one [SPEC.md §7].
+#[test]
+fn zero_weights_give_zero_flux_and_zero_proxies() -> R {
+    for n in [1, 4, 7] {
+        for update in [Update::Synchronous, Update::Asynchronous] {
+            let net = BinaryNetwork::new(
+                Array2::zeros((n, n)),
+                Array1::zeros(n),
+                Coding::Binary,
+                1.0,
+                update,
+            )?;
+            let r = stationary_flux(&net, &ExactOptions::default())?;
+            let p = exact_proxies(&Transition::new(&net)?, &r.stationary.distribution)?;
+            if update == Update::Synchronous {
+                assert!(r.flux.information_bits().abs() < 1e-12, "n={n}");
+                assert!(value(p.lagged_all).abs() < 1e-12);
+            }
+            if n > 1 {
+                assert!(value(p.equal_time).abs() < 1e-12);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A near-deterministic permutation (fields ±20) carries ≈ N bits, and never more
+/// [SPEC.md §7: I ≤ N, = N only for a deterministic bijection with uniform π].
+#[test]
+fn near_deterministic_permutation_carries_n_bits() -> R {
+    let n = 6;
+    let perm = [3, 0, 5, 1, 2, 4];
+    let mut w = Array2::zeros((n, n));
+    for (i, &j) in perm.iter().enumerate() {
+        w[[i, j]] = 40.0;
+    }
+    let net = BinaryNetwork::synchronous(w, Array1::from_elem(n, -20.0))?;
+    let bits = flux_bits(&net)?;
+    // Per neuron the loss is h(σ(−20)) ≈ 4.5e-8 bits·(20/ln 2 + …) < 2e-6 bits.
+    assert!(bits <= n as f64 && bits > n as f64 - 1e-4, "{bits}");
+    Ok(())
+}
+
+fn random_network(
+    rng: &mut Xoshiro256PlusPlus,
+    n: usize,
+    coding: Coding,
+    update: Update,
+) -> Result<BinaryNetwork, infoscope_nets::NetsError> {
+    let w = Array2::from_shape_fn((n, n), |_| rng.random_range(-2.0..2.0));
+    let b = Array1::from_shape_fn(n, |_| rng.random_range(-1.0..1.0));
+    let t = rng.random_range(0.5..2.0);
+    BinaryNetwork::new(w, b, coding, t, update)
+}
+
+/// The dense reference: T built entry by entry from the update rule, π by repeated
+/// multiplication, I = Σ π T ln(T/q) (nats).
+fn dense_reference(net: &BinaryNetwork) -> (Vec<f64>, f64) {
+    let n = net.n();
+    let states = 1usize << n;
+    let mut t = vec![vec![0.0; states]; states];
+    let mut p = vec![0.0; n];
+    for s in 0..states {
+        net.fire_probabilities(s as u64, &mut p);
+        for s2 in 0..states {
+            let bit = |x: usize, i: usize| x >> i & 1 == 1;
+            t[s][s2] = match net.update() {
+                Update::Synchronous => (0..n)
+                    .map(|i| if bit(s2, i) { p[i] } else { 1.0 - p[i] })
+                    .product(),
+                Update::Asynchronous => (0..n)
+                    .map(|i| {
+                        let same_elsewhere = (s ^ s2) & !(1 << i) == 0;
+                        let pi = if bit(s2, i) { p[i] } else { 1.0 - p[i] };
+                        if same_elsewhere { pi / n as f64 } else { 0.0 }
+                    })
+                    .sum(),
+            };
+        }
+    }
+    let mut pi = vec![1.0 / states as f64; states];
+    for _ in 0..20_000 {
+        let mut next = vec![0.0; states];
+        for s in 0..states {
+            for s2 in 0..states {
+                next[s2] += pi[s] * t[s][s2];
+            }
+        }
+        let tv: f64 = pi.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum();
+        pi = next;
+        if tv < 1e-15 {
+            break;
+        }
+    }
+    let mut q = vec![0.0; states];
+    for s in 0..states {
+        for s2 in 0..states {
+            q[s2] += pi[s] * t[s][s2];
+        }
+    }
+    let mut info = 0.0;
+    for s in 0..states {
+        for s2 in 0..states {
+            if t[s][s2] > 0.0 {
+                info += pi[s] * t[s][s2] * (t[s][s2] / q[s2]).ln();
+            }
+        }
+    }
+    (pi, info)
+}
+
+/// The factorised exact flux against the dense reference, random networks N ≤ 8 in both
+/// codings and both schedules, π by both methods; agreement to 1e-10 (nats and total
+/// variation of π).
+#[test]
+fn exact_flux_matches_dense_reference() -> R {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(17);
+    for n in 1..=8 {
+        for coding in [Coding::Binary, Coding::Spin] {
+            for update in [Update::Synchronous, Update::Asynchronous] {
+                let net = random_network(&mut rng, n, coding, update)?;
+                let (pi, info) = dense_reference(&net);
+                let method = if n % 2 == 0 {
+                    StationaryMethod::Power
+                } else {
+                    StationaryMethod::Auto
+                };
+                let options = ExactOptions {
+                    method,
+                    ..ExactOptions::default()
+                };
+                let r = stationary_flux(&net, &options)?;
+                let tv: f64 = 0.5
+                    * pi.iter()
+                        .zip(&r.stationary.distribution)
+                        .map(|(a, b)| (a - b).abs())
+                        .sum::<f64>();
+                assert!(tv < 1e-10, "n={n} {coding:?} {update:?}: tv {tv}");
+                let got = r.flux.information_nats;
+                assert!(
+                    (got - info).abs() < 1e-10,
+                    "n={n} {coding:?} {update:?}: {got} vs {info}"
+                );
+                assert!(r.flux.information_bits() <= n as f64 + 1e-12);
+            }
+        }
+    }
+    Ok(())
+}
