@@ -9,6 +9,7 @@
 pub mod exact;
 pub mod network;
 pub mod proxy;
+pub mod simulate;
 
 pub use exact::{
     ExactOptions, Flux, MAX_EXACT_NEURONS, Stationary, StationaryFlux, StationaryMethod,
@@ -16,3 +17,4 @@ pub use exact::{
 };
 pub use network::{BinaryNetwork, Coding, MAX_NEURONS, Update};
 pub use proxy::{CorrelationProxies, Moments, Rms, exact_proxies};
+pub use simulate::{PluginFlux, Run, Simulator, plugin_flux, run_moments};
