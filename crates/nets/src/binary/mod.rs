@@ -6,11 +6,13 @@
 //! `i`'s binary value y_i ∈ {0, 1}; under [`Coding::Spin`] the neuron contributes its spin
 //! 2y_i − 1 ∈ {−1, +1} to the fields.
 
+pub mod ensemble;
 pub mod exact;
 pub mod network;
 pub mod proxy;
 pub mod simulate;
 
+pub use ensemble::{Magnitude, Rooks, WidthDensityBalance};
 pub use exact::{
     ExactOptions, Flux, MAX_EXACT_NEURONS, Stationary, StationaryFlux, StationaryMethod,
     Transition, stationary, stationary_flux, transient_flux,
