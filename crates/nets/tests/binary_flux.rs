@@ -5,6 +5,7 @@
 use infoscope_nets::binary::{
     BinaryNetwork, Coding, ExactOptions, Magnitude, Rooks, Simulator, StationaryMethod, Transition,
     Update, WidthDensityBalance, exact_proxies, plugin_flux, run_moments, stationary_flux,
+    transient_flux,
 };
 use ndarray::{Array1, Array2, array};
 use rand::{RngExt, SeedableRng};
@@ -422,5 +423,26 @@ fn exact_flux_is_deterministic_across_thread_counts() -> R {
             .information_nats)
     };
     assert_eq!(on(1)?.to_bits(), on(3)?.to_bits());
+    Ok(())
+}
+
+/// The non-stationary flux: a deterministic start carries nothing at t = 0
+/// (I[x(0); x(1)] = 0 when x(0) is fixed), and the flux after t steps approaches the
+/// stationary one [derived: p_t → π geometrically].
+#[test]
+fn transient_flux_starts_at_zero_and_relaxes() -> R {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(31);
+    for update in [Update::Synchronous, Update::Asynchronous] {
+        let net = random_network(&mut rng, 5, Coding::Spin, update)?;
+        let t = Transition::new(&net)?;
+        let mut p0 = vec![0.0; 32];
+        p0[7] = 1.0;
+        assert!(transient_flux(&t, &p0, 0)?.information_nats.abs() < 1e-12);
+        let stat = stationary_flux(&net, &ExactOptions::default())?.flux;
+        let late = transient_flux(&t, &p0, 2000)?;
+        assert!((late.information_nats - stat.information_nats).abs() < 1e-9);
+        let one = transient_flux(&t, &p0, 1)?;
+        assert!(one.information_nats > 0.0);
+    }
     Ok(())
 }

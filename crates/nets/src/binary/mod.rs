@@ -15,7 +15,7 @@ pub mod simulate;
 pub use ensemble::{Magnitude, Rooks, WidthDensityBalance};
 pub use exact::{
     ExactOptions, Flux, MAX_EXACT_NEURONS, Stationary, StationaryFlux, StationaryMethod,
-    Transition, stationary, stationary_flux, transient_flux,
+    Transition, flux_from, propagate, stationary, stationary_flux, transient_flux,
 };
 pub use network::{BinaryNetwork, Coding, MAX_NEURONS, Update};
 pub use proxy::{CorrelationProxies, Moments, Rms, exact_proxies};

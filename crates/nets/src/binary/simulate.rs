@@ -14,6 +14,7 @@
 //! `burn_in` steps are discarded and `steps` states recorded. The run is sequential, so the
 //! same seed gives the same run on any thread count.
 
+use infoscope_nn::activation::{SimdKernel, vectorize};
 use ndarray::{ArrayView1, ArrayView2};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -28,6 +29,12 @@ pub const MAX_SIMULATED_NEURONS: usize = 1 << 16;
 
 /// The most neurons in a plug-in flux subset (4^k histogram bins).
 pub const MAX_PLUGIN_NEURONS: usize = 10;
+
+/// Rows per task in the synchronous field computation.
+const ROW_BLOCK: usize = 512;
+
+/// Multiply-adds per step above which the field computation runs on rayon.
+const PARALLEL_WORK: usize = 1 << 16;
 
 /// A network prepared for simulation.
 #[derive(Clone, Debug)]
@@ -204,12 +211,28 @@ impl Simulator {
         })
     }
 
+    /// The fields of `state`: the base plus the columns of the active neurons, summed in the
+    /// order of j for every row; rows are cut into fixed blocks of [`ROW_BLOCK`], one rayon
+    /// task each (so the sums do not depend on the thread count).
     fn fields_of(&self, state: &[u64]) -> Vec<f32> {
         let n = self.n;
+        let active: Vec<usize> = (0..n)
+            .filter(|j| state[j / 64] >> (j % 64) & 1 == 1)
+            .collect();
         let mut z = self.base.clone();
-        for j in (0..n).filter(|j| state[j / 64] >> (j % 64) & 1 == 1) {
-            let col = &self.columns[j * n..(j + 1) * n];
-            z.iter_mut().zip(col).for_each(|(a, c)| *a += c);
+        let add = |(b, block): (usize, &mut [f32])| {
+            vectorize(AddColumns {
+                block,
+                columns: &self.columns,
+                active: &active,
+                n,
+                lo: b * ROW_BLOCK,
+            });
+        };
+        if n * active.len() >= PARALLEL_WORK {
+            z.par_chunks_mut(ROW_BLOCK).enumerate().for_each(add);
+        } else {
+            z.chunks_mut(ROW_BLOCK).enumerate().for_each(add);
         }
         z
     }
@@ -235,6 +258,56 @@ impl Simulator {
             let col = &self.columns[i * n..(i + 1) * n];
             let sign = if on { 1.0 } else { -1.0 };
             fields.iter_mut().zip(col).for_each(|(a, c)| *a += sign * c);
+        }
+    }
+}
+
+/// `block` += the rows `lo..lo + block.len()` of the active columns, in the order of `active`
+/// (compiled for AVX2 where the CPU has it).
+struct AddColumns<'a> {
+    block: &'a mut [f32],
+    columns: &'a [f32],
+    active: &'a [usize],
+    n: usize,
+    lo: usize,
+}
+
+impl SimdKernel for AddColumns<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let len = self.block.len();
+        for &j in self.active {
+            let start = j * self.n + self.lo;
+            let col = &self.columns[start..start + len];
+            self.block.iter_mut().zip(col).for_each(|(a, c)| *a += c);
+        }
+    }
+}
+
+/// `out[j]` = Σ_w popcount(a[w] & b_j[w]) for the `blocks`-word columns b_j of `all`
+/// (compiled with the POPCNT instruction where the CPU has it).
+struct PairCounts<'a> {
+    a: &'a [u64],
+    all: &'a [u64],
+    out: &'a mut [u64],
+}
+
+impl SimdKernel for PairCounts<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run(self) {
+        let blocks = self.a.len();
+        for (j, o) in self.out.iter_mut().enumerate() {
+            let b = &self.all[j * blocks..(j + 1) * blocks];
+            *o = self
+                .a
+                .iter()
+                .zip(b)
+                .map(|(x, y)| u64::from((x & y).count_ones()))
+                .sum();
         }
     }
 }
@@ -273,23 +346,23 @@ pub fn run_moments(run: &Run) -> Result<Moments> {
     };
     let now = column(0);
     let next = column(1);
-    let count = |a: &[u64], b: &[u64]| -> u64 {
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| u64::from((x & y).count_ones()))
-            .sum()
-    };
     let ones = |c: &[u64]| -> u64 { c.iter().map(|x| u64::from(x.count_ones())).sum() };
     let rows: Vec<(Vec<u64>, Vec<u64>)> = (0..n)
         .into_par_iter()
         .map(|i| {
             let ci = &now[i * blocks..(i + 1) * blocks];
-            let eq = (0..n)
-                .map(|j| count(ci, &now[j * blocks..(j + 1) * blocks]))
-                .collect();
-            let lag = (0..n)
-                .map(|j| count(ci, &next[j * blocks..(j + 1) * blocks]))
-                .collect();
+            let mut eq = vec![0u64; n];
+            let mut lag = vec![0u64; n];
+            vectorize(PairCounts {
+                a: ci,
+                all: &now,
+                out: &mut eq,
+            });
+            vectorize(PairCounts {
+                a: ci,
+                all: &next,
+                out: &mut lag,
+            });
             (eq, lag)
         })
         .collect();
