@@ -446,3 +446,36 @@ fn transient_flux_starts_at_zero_and_relaxes() -> R {
     }
     Ok(())
 }
+
+/// Typed refusals that name the argument: N above the exact limit, a distribution of the
+/// wrong length, a bad tolerance, a plug-in subset that is too large.
+#[test]
+fn refusals_name_their_argument() -> R {
+    let big = BinaryNetwork::synchronous(Array2::zeros((21, 21)), Array1::zeros(21))?;
+    let err = Transition::new(&big)
+        .expect_err("N = 21 refused")
+        .to_string();
+    assert!(err.contains("`network`") && err.contains("N ≤ 20"), "{err}");
+    let net = shift_register(2.0)?;
+    let t = Transition::new(&net)?;
+    let mut out = vec![0.0; 8];
+    let err = t
+        .apply(&[0.5; 4], &mut out)
+        .expect_err("short p")
+        .to_string();
+    assert!(err.contains("`p`"), "{err}");
+    let options = ExactOptions {
+        tolerance: 0.0,
+        ..ExactOptions::default()
+    };
+    let err = stationary_flux(&net, &options)
+        .expect_err("tolerance 0")
+        .to_string();
+    assert!(err.contains("tolerance"), "{err}");
+    let run = Simulator::from_network(&net)?.run(1, 0, 100)?;
+    let err = plugin_flux(&run, &(0..11).collect::<Vec<_>>())
+        .expect_err("11 neurons")
+        .to_string();
+    assert!(err.contains("subset"), "{err}");
+    Ok(())
+}
