@@ -6,7 +6,8 @@
 //! state type: N bits in ⌈N/64⌉ `u64` words. Fields are kept in `f32`, with the weights
 //! stored column by column (the column of source j = the weights *from* j), so
 //! - a synchronous step sums the columns of the active neurons (binary coding; the spin coding
-//!   is rewritten as $z = b - \sum_j W_{ij} + 2\sum_{j\,\mathrm{on}} W_{ij}$), O(N · active);
+//!   is rewritten as $z = b - \sum_j W_{ij} + 2\sum_{j\,\mathrm{on}} W_{ij}$), O(N · active),
+//!   or adds ± the columns of the neurons that changed, O(N · changed), whichever is fewer;
 //! - an asynchronous step updates one neuron and, if it changed, adds ± its column to the
 //!   fields, O(N).
 //!
@@ -32,6 +33,9 @@ pub const MAX_PLUGIN_NEURONS: usize = 10;
 
 /// Rows per task in the synchronous field computation.
 const ROW_BLOCK: usize = 512;
+
+/// Synchronous steps between full recomputations of the fields.
+const REFRESH: usize = 64;
 
 /// Multiply-adds per step above which the field computation runs on rayon.
 const PARALLEL_WORK: usize = 1 << 16;
@@ -197,7 +201,9 @@ impl Simulator {
         let mut states = Vec::with_capacity(steps * words);
         for t in 0..burn_in + steps {
             match self.update {
-                Update::Synchronous => self.step_synchronous(&mut state, &mut fields, &mut rng),
+                Update::Synchronous => {
+                    self.step_synchronous(&mut state, &mut fields, &mut rng, t);
+                }
                 Update::Asynchronous => self.step_asynchronous(&mut state, &mut fields, &mut rng),
             }
             if t >= burn_in {
@@ -211,41 +217,77 @@ impl Simulator {
         })
     }
 
-    /// The fields of `state`: the base plus the columns of the active neurons, summed in the
-    /// order of j for every row; rows are cut into fixed blocks of [`ROW_BLOCK`], one rayon
-    /// task each (so the sums do not depend on the thread count).
+    /// The fields of `state`: the base plus the columns of the active neurons.
     fn fields_of(&self, state: &[u64]) -> Vec<f32> {
-        let n = self.n;
-        let active: Vec<usize> = (0..n)
+        let active: Vec<(usize, f32)> = (0..self.n)
             .filter(|j| state[j / 64] >> (j % 64) & 1 == 1)
+            .map(|j| (j, 1.0))
             .collect();
         let mut z = self.base.clone();
+        self.add_columns(&mut z, &active);
+        z
+    }
+
+    /// `z` += Σ sign_j · column j over `terms`, summed in the order of `terms` for every row;
+    /// rows are cut into fixed blocks of [`ROW_BLOCK`], one rayon task each (so the sums do
+    /// not depend on the thread count).
+    fn add_columns(&self, z: &mut [f32], terms: &[(usize, f32)]) {
+        let n = self.n;
         let add = |(b, block): (usize, &mut [f32])| {
             vectorize(AddColumns {
                 block,
                 columns: &self.columns,
-                active: &active,
+                terms,
                 n,
                 lo: b * ROW_BLOCK,
             });
         };
-        if n * active.len() >= PARALLEL_WORK {
+        if n * terms.len() >= PARALLEL_WORK {
             z.par_chunks_mut(ROW_BLOCK).enumerate().for_each(add);
         } else {
             z.chunks_mut(ROW_BLOCK).enumerate().for_each(add);
         }
-        z
     }
 
-    fn step_synchronous(&self, state: &mut [u64], fields: &mut Vec<f32>, rng: &mut impl Rng) {
+    /// One synchronous step. The new fields are the old ones plus ± the columns of the
+    /// neurons that changed when fewer changed than are active (near-deterministic networks
+    /// change few), otherwise recomputed; they are always recomputed every [`REFRESH`] steps,
+    /// which bounds the `f32` rounding drift of the incremental updates.
+    fn step_synchronous(
+        &self,
+        state: &mut [u64],
+        fields: &mut Vec<f32>,
+        rng: &mut impl Rng,
+        step: usize,
+    ) {
         let t = f64::from(self.temperature);
+        let previous = state.to_vec();
         state.iter_mut().for_each(|w| *w = 0);
         for (i, z) in fields.iter().enumerate() {
             if uniform(rng) < logistic(f64::from(*z) / t) {
                 state[i / 64] |= 1 << (i % 64);
             }
         }
-        *fields = self.fields_of(state);
+        let changed: u32 = state
+            .iter()
+            .zip(&previous)
+            .map(|(a, b)| (a ^ b).count_ones())
+            .sum();
+        let active: u32 = state.iter().map(|w| w.count_ones()).sum();
+        if step.is_multiple_of(REFRESH) || changed >= active {
+            *fields = self.fields_of(state);
+            return;
+        }
+        let mut terms = Vec::with_capacity(changed as usize);
+        for (w, (a, b)) in state.iter().zip(&previous).enumerate() {
+            let mut bits = a ^ b;
+            while bits != 0 {
+                let k = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                terms.push((w * 64 + k, if a >> k & 1 == 1 { 1.0 } else { -1.0 }));
+            }
+        }
+        self.add_columns(fields, &terms);
     }
 
     fn step_asynchronous(&self, state: &mut [u64], fields: &mut [f32], rng: &mut impl Rng) {
@@ -262,12 +304,12 @@ impl Simulator {
     }
 }
 
-/// `block` += the rows `lo..lo + block.len()` of the active columns, in the order of `active`
+/// `block` += sign · the rows `lo..lo + block.len()` of each column in `terms`, in order
 /// (compiled for AVX2 where the CPU has it).
 struct AddColumns<'a> {
     block: &'a mut [f32],
     columns: &'a [f32],
-    active: &'a [usize],
+    terms: &'a [(usize, f32)],
     n: usize,
     lo: usize,
 }
@@ -278,10 +320,13 @@ impl SimdKernel for AddColumns<'_> {
     #[inline(always)]
     fn run(self) {
         let len = self.block.len();
-        for &j in self.active {
+        for &(j, sign) in self.terms {
             let start = j * self.n + self.lo;
             let col = &self.columns[start..start + len];
-            self.block.iter_mut().zip(col).for_each(|(a, c)| *a += c);
+            self.block
+                .iter_mut()
+                .zip(col)
+                .for_each(|(a, c)| *a += sign * c);
         }
     }
 }
