@@ -32,21 +32,16 @@ pub enum NetsError {
         /// What happened.
         detail: String,
     },
-    /// A computation would allocate more memory than the budget allows
+    /// A computation would need more memory than the budget allows
     /// ([`infoscope_budget::check`]); refused before anything is allocated.
-    #[error(
-        "argument `{argument}`: {what} would need {needed} of memory, more than the {limit} \
-         allowed (set INFOSCOPE_MAX_MEMORY to change the limit); {hint}"
-    )]
+    #[error("argument `{argument}`: {what} {source}; {hint}")]
     TooLarge {
         /// The argument whose size drives the allocation.
         argument: &'static str,
         /// What would be allocated.
         what: String,
-        /// The memory it would need, for people (`"80.0 GB"`).
-        needed: String,
-        /// The budget, for people.
-        limit: String,
+        /// The memory it would need and the budget.
+        source: Box<infoscope_budget::Exceeded>,
         /// How to go on instead.
         hint: String,
     },
@@ -122,11 +117,10 @@ pub(crate) fn check_memory(
     bytes: u128,
     hint: &str,
 ) -> Result<()> {
-    infoscope_budget::check(bytes).map_err(|e| NetsError::TooLarge {
+    infoscope_budget::check(bytes).map_err(|source| NetsError::TooLarge {
         argument,
         what: what.to_owned(),
-        needed: e.needed,
-        limit: e.limit,
+        source: Box::new(source),
         hint: hint.to_owned(),
     })
 }
