@@ -277,6 +277,18 @@ fn nets(py: Python<'_>, e: NetsError) -> PyErr {
         NetsError::Checkpoint { path, .. } => {
             raise(py, "CorruptFileError", msg, &[("path", s(path))])
         }
+        NetsError::TooLarge {
+            argument, source, ..
+        } => raise(
+            py,
+            "TooLargeError",
+            msg,
+            &[
+                ("argument", s(argument)),
+                ("needed", s(source.needed.clone())),
+                ("limit", s(source.limit.clone())),
+            ],
+        ),
         NetsError::NotARecording { path, .. } => raise(
             py,
             "RecordingError",
