@@ -3,7 +3,7 @@
 //! network and its update rule ([`network`]), weight ensembles ([`ensemble`]), the exact
 //! information flux I[x(t); x(t+1)] and entropy rates ([`exact`]), the RMS-correlation proxies
 //! ([`proxy`]), simulation of networks of any size ([`simulate`]), the attractors of the
-//! deterministic limit ([`attractors`]), evolution strategies on the weights ([`evolve`]) and the
+//! deterministic limit ([`mod@attractors`]), evolution strategies on the weights ([`evolve`]) and the
 //! permutation structure of a weight matrix ([`structure`]).
 //!
 //! A state of N ≤ [`MAX_NEURONS`] neurons is a bit pattern `s: u64` whose bit `i` is neuron
