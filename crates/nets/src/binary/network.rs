@@ -76,39 +76,7 @@ impl BinaryNetwork {
         temperature: f64,
         update: Update,
     ) -> Result<Self> {
-        let (rows, cols) = weights.dim();
-        if rows != cols || rows == 0 || rows > MAX_NEURONS {
-            return Err(NetsError::Shape {
-                argument: "weights",
-                got: vec![rows, cols],
-                expected: format!("a square N × N matrix with 1 ≤ N ≤ {MAX_NEURONS}"),
-            });
-        }
-        if bias.len() != rows {
-            return Err(NetsError::Shape {
-                argument: "bias",
-                got: vec![bias.len()],
-                expected: format!("[{rows}] (one bias per neuron)"),
-            });
-        }
-        let first_bad = [
-            ("weights", weights.iter().find(|v| !v.is_finite())),
-            ("bias", bias.iter().find(|v| !v.is_finite())),
-        ];
-        for (name, bad) in first_bad {
-            if let Some(v) = bad {
-                return Err(NetsError::InvalidParameter {
-                    name,
-                    reason: format!("holds a non-finite value ({v})"),
-                });
-            }
-        }
-        if !(temperature.is_finite() && temperature > 0.0) {
-            return Err(NetsError::InvalidParameter {
-                name: "temperature",
-                reason: format!("must be finite and > 0, got {temperature}"),
-            });
-        }
+        check_parameters(weights.view(), bias.view(), temperature, MAX_NEURONS)?;
         Ok(Self {
             weights,
             bias,
@@ -200,6 +168,54 @@ impl BinaryNetwork {
             *p = logistic(*p / t);
         }
     }
+}
+
+/// Check a network's parameters: `W` square with 1 ≤ N ≤ `max_neurons`, `b` with N entries,
+/// every value finite, the temperature finite and > 0. Returns N.
+///
+/// # Errors
+/// [`NetsError::Shape`] (`weights`, `bias`), [`NetsError::InvalidParameter`] (`weights`,
+/// `bias`, `temperature`).
+pub(crate) fn check_parameters(
+    weights: ArrayView2<'_, f64>,
+    bias: ArrayView1<'_, f64>,
+    temperature: f64,
+    max_neurons: usize,
+) -> Result<usize> {
+    let (rows, cols) = weights.dim();
+    if rows != cols || rows == 0 || rows > max_neurons {
+        return Err(NetsError::Shape {
+            argument: "weights",
+            got: vec![rows, cols],
+            expected: format!("a square N × N matrix with 1 ≤ N ≤ {max_neurons}"),
+        });
+    }
+    if bias.len() != rows {
+        return Err(NetsError::Shape {
+            argument: "bias",
+            got: vec![bias.len()],
+            expected: format!("[{rows}] (one bias per neuron)"),
+        });
+    }
+    let first_bad = [
+        ("weights", weights.iter().find(|v| !v.is_finite())),
+        ("bias", bias.iter().find(|v| !v.is_finite())),
+    ];
+    for (name, bad) in first_bad {
+        if let Some(v) = bad {
+            return Err(NetsError::InvalidParameter {
+                name,
+                reason: format!("holds a non-finite value ({v})"),
+            });
+        }
+    }
+    if !(temperature.is_finite() && temperature > 0.0) {
+        return Err(NetsError::InvalidParameter {
+            name: "temperature",
+            reason: format!("must be finite and > 0, got {temperature}"),
+        });
+    }
+    Ok(rows)
 }
 
 /// σ(u) = 1 / (1 + e^(−u)), accurate in both tails.

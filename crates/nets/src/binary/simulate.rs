@@ -21,9 +21,9 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
-use super::network::{BinaryNetwork, Coding, Update, logistic};
+use super::network::{BinaryNetwork, Coding, Update, check_parameters, logistic};
 use super::proxy::Moments;
-use crate::error::{NetsError, Result, check_memory, ensure_param};
+use crate::error::{Result, check_memory, ensure_param};
 
 /// The most neurons the simulator accepts.
 pub const MAX_SIMULATED_NEURONS: usize = 1 << 16;
@@ -94,9 +94,9 @@ impl Simulator {
     /// and schedule.
     ///
     /// # Errors
-    /// [`NetsError::Shape`] (`weights`, `bias`) unless W is square with
+    /// [`NetsError::Shape`](crate::NetsError::Shape) (`weights`, `bias`) unless W is square with
     /// 1 ≤ N ≤ [`MAX_SIMULATED_NEURONS`] and b has N entries;
-    /// [`NetsError::InvalidParameter`] for non-finite values or temperature ≤ 0.
+    /// [`NetsError::InvalidParameter`](crate::NetsError::InvalidParameter) for non-finite values or temperature ≤ 0.
     pub fn new(
         weights: ArrayView2<'_, f64>,
         bias: ArrayView1<'_, f64>,
@@ -104,32 +104,7 @@ impl Simulator {
         temperature: f64,
         update: Update,
     ) -> Result<Self> {
-        let (rows, cols) = weights.dim();
-        if rows != cols || rows == 0 || rows > MAX_SIMULATED_NEURONS {
-            return Err(NetsError::Shape {
-                argument: "weights",
-                got: vec![rows, cols],
-                expected: format!("a square N × N matrix with 1 ≤ N ≤ {MAX_SIMULATED_NEURONS}"),
-            });
-        }
-        if bias.len() != rows {
-            return Err(NetsError::Shape {
-                argument: "bias",
-                got: vec![bias.len()],
-                expected: format!("[{rows}] (one bias per neuron)"),
-            });
-        }
-        ensure_param!(
-            weights.iter().chain(bias.iter()).all(|v| v.is_finite()),
-            "weights",
-            "weights and biases must be finite"
-        );
-        ensure_param!(
-            temperature.is_finite() && temperature > 0.0,
-            "temperature",
-            "must be finite and > 0, got {temperature}"
-        );
-        let n = rows;
+        let n = check_parameters(weights, bias, temperature, MAX_SIMULATED_NEURONS)?;
         let scale = match coding {
             Coding::Binary => 1.0,
             Coding::Spin => 2.0,
@@ -179,7 +154,7 @@ impl Simulator {
     /// asynchronous schedule a step is one single-neuron update.
     ///
     /// # Errors
-    /// [`NetsError::TooLarge`] (`steps`) when the record would exceed the memory budget.
+    /// [`NetsError::TooLarge`](crate::NetsError::TooLarge) (`steps`) when the record would exceed the memory budget.
     pub fn run(&self, seed: u64, burn_in: usize, steps: usize) -> Result<Run> {
         let words = self.n.div_ceil(64);
         let count = (steps as u128) * (words as u128);
@@ -365,7 +340,7 @@ fn uniform(rng: &mut impl Rng) -> f64 {
 /// exactly with integer popcounts over blocks of 64 steps (O(N² L / 64)).
 ///
 /// # Errors
-/// [`NetsError::InvalidParameter`] (`run`) for fewer than 2 steps.
+/// [`NetsError::InvalidParameter`](crate::NetsError::InvalidParameter) (`run`) for fewer than 2 steps.
 pub fn run_moments(run: &Run) -> Result<Moments> {
     let len = run.len();
     ensure_param!(len >= 2, "run", "needs at least 2 steps, got {len}");
@@ -446,7 +421,7 @@ pub struct PluginFlux {
 /// run, S = `subset` (≤ [`MAX_PLUGIN_NEURONS`] distinct neurons).
 ///
 /// # Errors
-/// [`NetsError::InvalidParameter`] (`subset`) for an empty, too large or out-of-range subset,
+/// [`NetsError::InvalidParameter`](crate::NetsError::InvalidParameter) (`subset`) for an empty, too large or out-of-range subset,
 /// (`run`) for fewer than 2 steps.
 pub fn plugin_flux(run: &Run, subset: &[usize]) -> Result<PluginFlux> {
     let k = subset.len();
