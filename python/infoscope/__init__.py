@@ -2,8 +2,9 @@
 
 Information-theoretic estimators (binned, Gaussian, Kolchinsky–Tracey, KSG, Kozachenko–Leonenko,
 plug-in, with surrogate tests and bootstrap intervals), the Go-task networks of Yang et al.
-(2019), and analyses from recordings to Results, on a Rust core. Values are in nats inside;
-every result has ``.nats`` and ``.bits``.
+(2019), analyses from recordings to Results, and the information flux of stochastic binary
+networks (:mod:`infoscope.flux`), on a Rust core. Values are in nats inside; every result
+has ``.nats`` and ``.bits`` (the flux results: ``*_nats`` and ``*_bits`` fields).
 
 >>> import numpy as np, infoscope
 >>> rng = np.random.default_rng(0)
@@ -14,19 +15,21 @@ every result has ``.nats`` and ``.bits``.
 array([1., 0., 0.])
 """
 
-from . import _results, analysis, distributed, errors, estimators, nets
+from . import _results, analysis, distributed, errors, estimators, flux, nets
 from ._core import __version__
 from ._results import *  # noqa: F401,F403
 from .analysis import *  # noqa: F401,F403
 from .errors import *  # noqa: F401,F403
 from .estimators import *  # noqa: F401,F403
+from .flux import *  # noqa: F401,F403
 from .nets import *  # noqa: F401,F403
 
 __all__ = (
-    ["__version__", "distributed", "errors"]
+    ["__version__", "distributed", "errors", "flux"]
     + estimators.__all__
     + [n for n in _results.__all__ if n != "LN2"]
     + nets.__all__
+    + flux.__all__
     + analysis.__all__
     + errors.__all__
 )

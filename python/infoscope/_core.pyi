@@ -14,6 +14,7 @@ _Progress = Optional[Callable[[Dict[str, Any]], Any]]
 
 __version__: str
 __all__ = [
+    "BinaryNetwork",
     "Estimator",
     "Model",
     "__version__",
@@ -25,20 +26,29 @@ __all__ = [
     "experiment_check",
     "experiment_defaults",
     "experiment_toml",
+    "evolve",
     "fit_reservoir",
+    "flux_experiment_check",
     "gaussian_from_covariance",
     "generate_trials",
     "gradient_snr_of",
     "information_plane_of",
     "kt_noise_sweep",
+    "plugin_flux",
     "read_experiment",
+    "read_flux_experiment",
     "read_recording",
     "recording_meta_defaults",
     "results_of",
+    "rooks_ensemble",
     "run_experiment_in",
+    "run_flux_experiment_in",
     "surrogate_row_orders",
     "_panic_for_test",
     "train_leaky",
+    "wdb_ensemble",
+    "write_evolution_state",
+    "write_flux_report_of",
     "write_recording",
     "write_report_of",
 ]
@@ -174,5 +184,112 @@ def results_of(networks: List[str], config: str, recording: Optional[str] = None
 def write_report_of(
     results: str, out: _Path, unit: str = "bits", png: bool = False, title: str = "infoscope report"
 ) -> str: ...
+def read_flux_experiment(path: _Path) -> str: ...
+def flux_experiment_check(sections: str, base: _Path) -> str: ...
+def run_flux_experiment_in(
+    experiment: str,
+    out: _Path,
+    resume: bool = False,
+    progress: _Progress = None,
+    threads: Optional[int] = None,
+) -> str: ...
+def write_flux_report_of(
+    results: str,
+    out: _Path,
+    unit: str = "bits",
+    png: bool = False,
+    title: str = "infoscope flux report",
+) -> str: ...
+
+@final
+class BinaryNetwork:
+    def __new__(
+        cls,
+        weights: _Array,
+        bias: Optional[_Array] = None,
+        coding: str = "binary",
+        update: str = "synchronous",
+        temperature: float = 1.0,
+    ) -> BinaryNetwork: ...
+    @property
+    def n(self) -> int: ...
+    @property
+    def weights(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def bias(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def coding(self) -> str: ...
+    @property
+    def update(self) -> str: ...
+    @property
+    def temperature(self) -> float: ...
+    def flux(
+        self, tolerance: float = 1e-12, max_iterations: int = 10000, threads: Optional[int] = None
+    ) -> Dict[str, Any]: ...
+    def transient_flux(
+        self, p0: _Array, t: int, threads: Optional[int] = None
+    ) -> Dict[str, Any]: ...
+    def propagate(
+        self, p0: _Array, steps: int, threads: Optional[int] = None
+    ) -> npt.NDArray[np.float64]: ...
+    def proxies(
+        self,
+        method: str = "exact",
+        steps: int = 100000,
+        burn_in: int = 1000,
+        seed: int = 0,
+        tolerance: float = 1e-12,
+        max_iterations: int = 10000,
+        threads: Optional[int] = None,
+    ) -> Dict[str, Any]: ...
+    def simulate(
+        self, steps: int, burn_in: int = 1000, seed: int = 0, threads: Optional[int] = None
+    ) -> npt.NDArray[np.uint8]: ...
+    def attractors(self, tie: str = "on", threads: Optional[int] = None) -> Dict[str, Any]: ...
+    def measure(self, config: str, threads: Optional[int] = None) -> Dict[str, Any]: ...
+    def permutation_structure(self, layout: str = "sub-diagonal") -> Dict[str, Any]: ...
+    def same_as(self, other: BinaryNetwork) -> bool: ...
+
+def plugin_flux(
+    states: _Array, subset: List[int], threads: Optional[int] = None
+) -> Dict[str, Any]: ...
+def wdb_ensemble(
+    n: int,
+    width: float,
+    density: float,
+    balance: float,
+    seed: int,
+    index: int = 0,
+    magnitude: str = "half-normal",
+    diagonal: bool = False,
+    bias: str = "zero",
+    coding: str = "binary",
+    update: str = "synchronous",
+    temperature: float = 1.0,
+) -> BinaryNetwork: ...
+def rooks_ensemble(
+    n: int,
+    strength: float,
+    seed: int,
+    index: int = 0,
+    background: float = 0.0,
+    diagonal: bool = False,
+    bias: str = "zero",
+    coding: str = "binary",
+    update: str = "synchronous",
+    temperature: float = 1.0,
+) -> BinaryNetwork: ...
+def evolve(
+    initial: Optional[BinaryNetwork],
+    generations: int,
+    params: str,
+    fitness: str,
+    state: Optional[str] = None,
+    state_path: Optional[_Path] = None,
+    callable: Optional[Callable[[BinaryNetwork], float]] = None,
+    progress: _Progress = None,
+    threads: Optional[int] = None,
+) -> Dict[str, Any]: ...
+def write_evolution_state(state: str, path: _Path) -> None: ...
 
 def _panic_for_test() -> None: ...

@@ -121,6 +121,18 @@ def corpus() -> List[Case]:
     add("kt.entropy_bounds(10**6 x 1)", lambda: isc.KolchinskyTracey(noise_var=0.1, tile=10**6).entropy_bounds(np.zeros((10**6, 1))), "h", "tile")
     add("binned.estimate(10 x 10^6)", lambda: isc.Binned().estimate(wide, wide[:, :1]), "x")
     add("noise_sweep(10**8 noise vars)", lambda: isc.noise_sweep(x, np.ones(10**8, dtype=np.float32)), "noise_vars")
+    # Binary networks (issue #17): state spaces and records beyond the budget.
+    add("BinaryNetwork(20).flux()", lambda: isc.BinaryNetwork(np.zeros((20, 20))).flux(), "network")
+    add("BinaryNetwork(20).proxies()", lambda: isc.BinaryNetwork(np.zeros((20, 20))).proxies(), "network")
+    add("BinaryNetwork(30).attractors()", lambda: isc.BinaryNetwork(np.zeros((30, 30))).attractors(), "weights")
+    add("BinaryNetwork(63).attractors()", lambda: isc.BinaryNetwork(np.zeros((63, 63))).attractors(), "weights")
+    add("BinaryNetwork.simulate(10**12)", lambda: isc.BinaryNetwork(np.zeros((3, 3))).simulate(10**12), "steps")
+    add("BinaryNetwork.simulate(2**70)", lambda: isc.BinaryNetwork(np.zeros((3, 3))).simulate(2**70), "steps")
+    add("BinaryNetwork(20).measure(always)", lambda: isc.BinaryNetwork(np.zeros((20, 20))).measure(exact="always", attractors="always", steps=100))
+    add("BinaryNetwork(10**4)", lambda: isc.BinaryNetwork(np.zeros((10**4, 10**4), dtype=np.float32)), "weights")
+    add("wdb_ensemble(n=10**6)", lambda: isc.wdb_ensemble(10**6, 1.0, 0.5, 0.0, seed=0), "n")
+    add("rooks_ensemble(n=2**64)", lambda: isc.rooks_ensemble(2**64, 1.0, seed=0), "n")
+    add("plugin_flux(subset of 11)", lambda: isc.plugin_flux(np.zeros((10, 12), np.uint8), list(range(11))), "subset")
 
     # Parameters: negative, zero, NaN, inf, huge, numpy scalars, wrong types.
     params: List[Tuple[str, Callable[[], Any], Tuple[str, ...]]] = [

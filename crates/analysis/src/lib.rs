@@ -17,6 +17,7 @@ mod assemble;
 pub mod config;
 pub mod error;
 pub mod experiment;
+pub mod flux;
 pub mod gradients;
 mod layer;
 mod neurons;

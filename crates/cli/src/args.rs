@@ -41,6 +41,9 @@ pub enum Command {
     Run(crate::experiment::RunArgs),
     /// Analyse a recording (.npz in the documented layout): results.json and report.html.
     Analyze(crate::experiment::AnalyzeArgs),
+    /// Information flux I[x(t); x(t+1)] of stochastic binary networks (from W and b files, or
+    /// drawn from a weight ensemble): exact, sampled, correlation proxies and attractors.
+    Flux(crate::flux::FluxArgs),
 }
 
 /// Printed unit.

@@ -37,8 +37,9 @@ pub struct OutputArgs {
 /// `infoscope run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The experiment file (TOML; see experiments/go.toml). Without it, the built-in defaults
-    /// (the same as experiments/go.toml).
+    /// The experiment file (TOML; see experiments/go.toml, or experiments/flux.toml for a
+    /// flux experiment, `kind = "flux"`). Without it, the built-in defaults (the same as
+    /// experiments/go.toml).
     pub experiment: Option<PathBuf>,
     /// Output directory (default: runs/NAME, NAME the experiment's name).
     #[arg(long)]
@@ -95,6 +96,13 @@ pub(crate) fn set_threads(threads: Option<usize>) -> Result<()> {
 /// Run `infoscope run`.
 pub fn run(args: &RunArgs) -> Result<()> {
     set_threads(args.output.threads)?;
+    if let Some(path) = &args.experiment {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the experiment file {}", path.display()))?;
+        if infoscope_analysis::flux::is_flux_experiment(&text, &path.display().to_string())? {
+            return crate::flux_run::run(args, path);
+        }
+    }
     let exp = match &args.experiment {
         Some(path) => Experiment::read(path)?,
         None => Experiment::default(),

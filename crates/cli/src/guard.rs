@@ -6,7 +6,6 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
-use infoscope_analysis::experiment::Experiment;
 use infoscope_io::ArraySource;
 
 use crate::spec_args::UsageError;
@@ -156,6 +155,12 @@ pub fn is_run_file(rel: &Path) -> bool {
         ),
         ["leaky", "checkpoints", n] => n.starts_with("step_") && n.ends_with(".safetensors"),
         ["reservoir", n] => matches!(*n, "config.json" | "reservoir.json"),
+        // A flux experiment's files.
+        ["sweep", "points.json"] => true,
+        ["evolution", n] => {
+            n.starts_with("run_") && ext(n, &[".json", "_weights.npy", "_bias.npy"])
+        }
+        ["networks", n] => ext(n, &[".json"]),
         _ => false,
     }
 }
@@ -196,7 +201,10 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
 /// fine; another experiment's run, or a directory of other files, needs `force`. A file the
 /// run did not write is never deleted: one inside a directory the run clears is refused even
 /// with `force`, and those elsewhere are left alone.
-pub fn prepare_run_dir(out: &Path, exp: &Experiment, force: bool) -> Result<()> {
+pub fn prepare_run_dir<E>(out: &Path, exp: &E, force: bool) -> Result<()>
+where
+    E: serde::de::DeserializeOwned + PartialEq,
+{
     if !out.exists() {
         return Ok(());
     }
@@ -226,7 +234,7 @@ pub fn prepare_run_dir(out: &Path, exp: &Experiment, force: bool) -> Result<()> 
     }
     let exp_path = out.join("experiment.json");
     if exp_path.is_file() {
-        let same = infoscope_io::read_json::<Experiment>(&exp_path).is_ok_and(|p| p == *exp);
+        let same = infoscope_io::read_json::<E>(&exp_path).is_ok_and(|p| p == *exp);
         if same {
             return Ok(());
         }

@@ -6,6 +6,8 @@ mod args;
 mod demo;
 mod estimate;
 mod experiment;
+mod flux;
+mod flux_run;
 mod guard;
 mod methods;
 mod network;
@@ -97,6 +99,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Record(args) => network::record(&args),
         Command::Run(args) => experiment::run(&args),
         Command::Analyze(args) => experiment::analyze(&args),
+        Command::Flux(args) => flux::run(&args),
     }
 }
 

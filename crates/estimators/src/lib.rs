@@ -24,6 +24,10 @@
 //!   marginals ([`knn::SortedMarginal`]) or blocked brute force, all giving identical results.
 //! - [`kt`]: Kolchinsky–Tracey lower and upper bounds on H(T), I(input; T) and I(T; Y) for a
 //!   noisy layer T = X + N(0, σ²I), with label-surrogate tests and the σ² sweep.
+//! - [`spectral`]: Welch auto- and cross-spectra of multichannel series
+//!   ([`spectral::Welch`]), coherence, and the information rate of jointly stationary series
+//!   ([`spectral::InformationRate`]: $-\int_0^{f_c}\ln(1-\gamma^2(f))\,df$ nats per unit time,
+//!   its log-determinant form for vector series, the bias and a surrogate baseline).
 //! - [`significance`]: surrogate tests (permutation, circular shift, block shuffle) that reuse
 //!   what a reordering cannot change, bootstrap percentile intervals, Benjamini–Hochberg, and
 //!   the p-value and quantile rules every analysis uses.
@@ -58,6 +62,7 @@ pub mod kt;
 pub mod significance;
 pub mod spec;
 pub mod special;
+pub mod spectral;
 pub mod traits;
 pub mod validate;
 

@@ -479,3 +479,75 @@ fn refusals_name_their_argument() -> R {
     assert!(err.contains("subset"), "{err}");
     Ok(())
 }
+
+/// A slowly mixing (ferromagnetic, metastable) network above the direct-solve limit: power
+/// iteration needs many thousands of applications of T; the automatic route switches to GMRES,
+/// reaches the same π in a small fraction of them, and the Krylov route alone equals the dense
+/// reference on small networks.
+#[test]
+fn gmres_settles_slowly_mixing_networks_that_power_iteration_drags_on() -> R {
+    let n = 11;
+    let mut w = Array2::from_elem((n, n), 0.3);
+    w.diag_mut().fill(0.0);
+    // A small field breaks the up–down symmetry, so the uniform start excites the slow mode.
+    let net = BinaryNetwork::new(
+        w,
+        Array1::from_elem(n, 0.05),
+        Coding::Spin,
+        1.0,
+        Update::Synchronous,
+    )?;
+    let power = stationary_flux(
+        &net,
+        &ExactOptions {
+            method: StationaryMethod::Power,
+            max_iterations: 200_000,
+            ..ExactOptions::default()
+        },
+    )?;
+    let auto = stationary_flux(&net, &ExactOptions::default())?;
+    let tv: f64 = 0.5
+        * power
+            .stationary
+            .distribution
+            .iter()
+            .zip(&auto.stationary.distribution)
+            .map(|(a, b)| (a - b).abs())
+            .sum::<f64>();
+    eprintln!(
+        "power {} iterations (contraction {:.6}), auto {} applications, tv {tv:.2e}",
+        power.stationary.iterations, power.stationary.contraction, auto.stationary.iterations
+    );
+    assert!(power.stationary.contraction > 0.99, "not slowly mixing");
+    assert!(auto.stationary.iterations * 5 < power.stationary.iterations);
+    // Both stop at a residual of 1e-12; the distance to π is residual / (1 − |λ₂|).
+    assert!(tv < 1e-8, "{tv}");
+    assert!((power.flux.information_nats - auto.flux.information_nats).abs() < 1e-8);
+    Ok(())
+}
+
+#[test]
+fn the_krylov_route_matches_the_dense_reference() -> R {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(29);
+    for n in 1..=7 {
+        for coding in [Coding::Binary, Coding::Spin] {
+            for update in [Update::Synchronous, Update::Asynchronous] {
+                let net = random_network(&mut rng, n, coding, update)?;
+                let (pi, info) = dense_reference(&net);
+                let options = ExactOptions {
+                    method: StationaryMethod::Krylov,
+                    ..ExactOptions::default()
+                };
+                let r = stationary_flux(&net, &options)?;
+                let tv: f64 = 0.5
+                    * pi.iter()
+                        .zip(&r.stationary.distribution)
+                        .map(|(a, b)| (a - b).abs())
+                        .sum::<f64>();
+                assert!(tv < 1e-10, "n={n} {coding:?} {update:?}: tv {tv}");
+                assert!((r.flux.information_nats - info).abs() < 1e-10);
+            }
+        }
+    }
+    Ok(())
+}

@@ -310,8 +310,9 @@ fn to_table(a: ndarray::ArrayD<i64>, name: &str) -> Result<Array2<i64>> {
 /// The estimator crates name arguments with `&'static str`; the Python names are a small fixed
 /// set, so the few distinct ones are interned once.
 pub(crate) fn leak(name: &str) -> &'static str {
-    const KNOWN: [&str; 12] = [
+    const KNOWN: [&str; 13] = [
         "x", "y", "z", "labels", "h", "a", "b", "weights", "cov", "symbols", "p_values", "inputs",
+        "states",
     ];
     KNOWN
         .iter()

@@ -12,12 +12,18 @@
 //! - `threads`: computation with the GIL released, on a bounded thread pool (`threads=`).
 //! - `estimators`: one class, `Estimator`, for every method of the estimator specification,
 //!   and the few method-specific functions; `nets`, `analysis`: the networks and analyses.
+//! - `flux`, `evolution`: the stochastic binary networks of the information-flux study
+//!   (`BinaryNetwork`, ensembles, the plug-in flux of recorded states, evolution strategies);
+//!   `flux_experiment`: the flux experiment and its report.
 #![deny(missing_docs)]
 
 pub(crate) mod analysis;
 pub(crate) mod arrays;
 pub(crate) mod errors;
 pub(crate) mod estimators;
+pub(crate) mod evolution;
+pub(crate) mod flux;
+pub(crate) mod flux_experiment;
 pub(crate) mod ints;
 pub(crate) mod json;
 pub(crate) mod nets;
@@ -31,6 +37,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<nets::Model>()?;
     m.add_class::<estimators::PyEstimator>()?;
+    m.add_class::<flux::PyBinaryNetwork>()?;
     macro_rules! add {
         ($($f:path),* $(,)?) => { $( m.add_function(wrap_pyfunction!($f, m)?)?; )* };
     }
@@ -59,6 +66,15 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         analysis::run_experiment_in,
         analysis::results_of,
         analysis::write_report_of,
+        flux::plugin_flux,
+        flux::wdb_ensemble,
+        flux::rooks_ensemble,
+        evolution::evolve,
+        flux_experiment::read_flux_experiment,
+        flux_experiment::flux_experiment_check,
+        flux_experiment::run_flux_experiment_in,
+        flux_experiment::write_flux_report_of,
+        evolution::write_evolution_state,
     );
     Ok(())
 }

@@ -1,6 +1,7 @@
-//! Line charts: curves over time or training steps, with shaded bound bands, reference lines and
-//! task epochs; linear or logarithmic axes. Points that are not finite (or not positive on a
-//! logarithmic axis) break a line rather than reach the drawing library.
+//! Line charts: curves over time or training steps, with shaded bound bands, reference lines,
+//! task epochs and scattered markers; linear or logarithmic axes. Points that are not finite
+//! (or not positive on a logarithmic axis) break a line, or are left out of a scatter, rather
+//! than reach the drawing library.
 
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
@@ -9,7 +10,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::format;
-use crate::legend::{self, Dash, Entry, Glyph, err};
+use crate::legend::{self, Dash, Entry, Glyph, Shape, draw_marker_px, err, point_fill};
 use crate::style::{self, GREY, GRID_BOLD, GRID_LIGHT};
 
 /// One line.
@@ -24,6 +25,19 @@ pub(crate) struct Series {
     /// Width, px.
     pub width: u32,
     /// `(x, y)` in display units; non-finite values are gaps.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Markers without a line: the points of a scatter, drawn over the bands and under the lines.
+#[derive(Clone, Debug)]
+pub(crate) struct Scatter {
+    /// Legend label; `None` keeps it out of the legend.
+    pub label: Option<String>,
+    /// Fill and outline colour.
+    pub color: RGBColor,
+    /// Marker shape.
+    pub shape: Shape,
+    /// `(x, y)` in display units; points that cannot be placed are left out.
     pub points: Vec<(f64, f64)>,
 }
 
@@ -73,6 +87,8 @@ pub(crate) struct LineChart {
     pub series: Vec<Series>,
     /// Shaded bands, drawn under the lines.
     pub bands: Vec<Band>,
+    /// Scattered markers, drawn under the lines.
+    pub scatter: Vec<Scatter>,
     /// Reference lines.
     pub hlines: Vec<HLine>,
     /// Task epochs, shaded behind everything.
@@ -110,6 +126,11 @@ impl LineChart {
             .flat_map(|s| s.points.iter().map(|p| p.0))
             .collect();
         xs.extend(self.bands.iter().flat_map(|b| b.upper.iter().map(|p| p.0)));
+        xs.extend(
+            self.scatter
+                .iter()
+                .flat_map(|s| s.points.iter().map(|p| p.0)),
+        );
         xs
     }
 
@@ -125,6 +146,11 @@ impl LineChart {
                 .iter()
                 .flat_map(|b| b.lower.iter().chain(&b.upper).map(|p| p.1)),
         );
+        ys.extend(
+            self.scatter
+                .iter()
+                .flat_map(|s| s.points.iter().filter(|p| p.0.is_finite()).map(|p| p.1)),
+        );
         ys.extend(self.hlines.iter().map(|h| h.y));
         ys
     }
@@ -136,10 +162,15 @@ impl LineChart {
             if self.x_log {
                 format::log_range(xs)
             } else {
-                let (lo, hi) = format::linear_range(xs, false);
                 // Time axes start where the data start: no padding beyond the data's ends.
-                let pad = (hi - lo) / 1.1 * 0.05;
-                (lo + pad, hi - pad)
+                match format::finite_min_max(xs.iter().copied()) {
+                    Some((lo, hi)) if format::increasing(lo, hi) => (lo, hi),
+                    _ => {
+                        let (lo, hi) = format::linear_range(xs, false);
+                        let pad = (hi - lo) / 1.1 * 0.05;
+                        (lo + pad, hi - pad)
+                    }
+                }
             }
         })
     }
@@ -155,7 +186,7 @@ impl LineChart {
         })
     }
 
-    /// The legend rows: labelled series, then reference lines.
+    /// The legend rows: labelled series, then labelled scatters, then reference lines.
     pub(crate) fn legend_entries(&self) -> Vec<Entry> {
         let mut entries: Vec<Entry> = self
             .series
@@ -170,6 +201,14 @@ impl LineChart {
                 Some(Entry { label, glyph })
             })
             .collect();
+        entries.extend(self.scatter.iter().filter_map(|s| {
+            let label = s.label.clone()?;
+            let glyph = Glyph::Point {
+                color: s.color,
+                shape: s.shape,
+            };
+            Some(Entry { label, glyph })
+        }));
         entries.extend(self.hlines.iter().map(|h| Entry {
             label: h.label.clone(),
             glyph: Glyph::Line {
@@ -232,13 +271,17 @@ pub(crate) fn draw<DB: DrawingBackend>(
     legend::draw(&legend_area, &entries, columns)
 }
 
-/// Draws `title` at the top of `area` and returns the area below it.
+/// Draws `title` at the top of `area`, shortened with "…" to fit its width, and returns the
+/// area below it.
 pub(crate) fn titled<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
+    let title_style = style::bold(19.0);
+    let room = area.dim_in_pixel().0.saturating_sub(16);
+    let title = legend::fit(area, title, &title_style, room)?;
     area.margin(8, 0, 0, 0)
-        .titled(title, style::bold(19.0))
+        .titled(&title, title_style)
         .map_err(err)
 }
 
@@ -344,6 +387,22 @@ where
             );
         pa.draw(&label).map_err(err)?;
     }
+    let (bx, by) = area.get_base_pixel();
+    let inside = |&(px, py): &(f64, f64)| {
+        chart.valid((px, py)) && px >= x.0 && px <= x.1 && py >= y.0 && py <= y.1
+    };
+    for scatter in &chart.scatter {
+        for p in scatter.points.iter().filter(|p| inside(p)) {
+            let (px, py) = ctx.backend_coord(p);
+            draw_marker_px(
+                area,
+                (px - bx, py - by),
+                scatter.shape,
+                point_fill(scatter.color),
+                scatter.color,
+            )?;
+        }
+    }
     for series in &chart.series {
         for run in chart.runs(&series.points) {
             if run.len() == 1 {
@@ -433,4 +492,89 @@ where
         Dash::Dotted => area.draw(&DashedPathElement::new(points, 2, 3, stroke)),
     }
     .map_err(err)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::render::{FigureSpec, Kind, to_figure};
+
+    /// Whether `svg` has a `<text>` element reading `text`.
+    pub(crate) fn has_text(svg: &str, text: &str) -> bool {
+        svg.split("<text").skip(1).any(|rest| {
+            rest.split_once('>')
+                .and_then(|(_, body)| body.split_once("</text>"))
+                .is_some_and(|(body, _)| body.trim() == text)
+        })
+    }
+
+    /// The SVG of `chart` drawn alone.
+    fn svg_of(chart: LineChart) -> String {
+        assert!(crate::font::ensure_registered().is_ok());
+        let spec = FigureSpec {
+            name: "scatter".to_owned(),
+            title: "a scatter".to_owned(),
+            caption: String::new(),
+            size: (700, 420),
+            kind: Kind::Line(chart),
+        };
+        match to_figure(&spec) {
+            Ok(f) => f.svg,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_scatter_draws_markers_without_lines_and_skips_what_it_cannot_place() {
+        let color = RGBColor(0x12, 0x34, 0x56);
+        let chart = LineChart {
+            x_desc: "x (m)".to_owned(),
+            y_desc: "y (s)".to_owned(),
+            scatter: vec![Scatter {
+                label: Some("points".to_owned()),
+                color,
+                shape: Shape::Circle,
+                points: vec![
+                    (0.0, 0.0),
+                    (1.0, 2.0),
+                    (f64::NAN, 1.0),
+                    (2.0, f64::INFINITY),
+                ],
+            }],
+            ..LineChart::default()
+        };
+        assert_eq!(chart.legend_entries().len(), 1);
+        let svg = svg_of(chart);
+        let tags: Vec<&str> = svg.split('<').filter(|t| t.contains("#123456")).collect();
+        // Two placed points and the legend's marker, each a disc and its outline: no line.
+        assert_eq!(tags.len(), 6, "{tags:?}");
+        assert!(tags.iter().all(|t| t.starts_with("circle")), "{tags:?}");
+        assert!(has_text(&svg, "points"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn scatter_points_set_the_axes_and_outside_points_are_left_out() {
+        let scatter = |points| Scatter {
+            label: None,
+            color: RGBColor(0x12, 0x34, 0x56),
+            shape: Shape::Square,
+            points,
+        };
+        let chart = LineChart {
+            scatter: vec![scatter(vec![(1.0, 10.0), (3.0, 30.0)])],
+            ..LineChart::default()
+        };
+        let (x0, x1) = chart.x_bounds();
+        let (y0, y1) = chart.y_bounds();
+        assert!(x0 <= 1.0 && x1 >= 3.0 && y0 <= 10.0 && y1 >= 30.0);
+        assert!(chart.legend_entries().is_empty());
+        let fixed = LineChart {
+            x_range: Some((0.0, 2.0)),
+            ..chart
+        };
+        let svg = svg_of(fixed);
+        // A square is a filled polygon and its closed outline.
+        assert_eq!(svg.matches("#123456").count(), 2);
+    }
 }

@@ -1,4 +1,5 @@
-//! Histograms of counts over time (peak times of the active neurons), with task epochs.
+//! Histograms of counts: over time (peak times of the active neurons, with task epochs) or over
+//! integers (attractor periods).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -22,6 +23,8 @@ pub(crate) struct Histogram {
     pub epochs: Vec<Epoch>,
     /// The x range.
     pub x_range: (f64, f64),
+    /// Whether the x axis counts whole numbers (only integer ticks are labelled).
+    pub x_integer: bool,
     /// A fixed top of the y axis (shared between panels), otherwise from the counts.
     pub y_max: Option<f64>,
     /// Bar colour.
@@ -70,7 +73,13 @@ pub(crate) fn draw<DB: DrawingBackend>(
         .y_desc(hist.y_desc.as_str())
         .axis_desc_style(style::text(17.0))
         .label_style(style::text(15.0))
-        .x_label_formatter(&|v| format::tick(*v))
+        .x_label_formatter(&|v| {
+            if hist.x_integer {
+                integer(v)
+            } else {
+                format::tick(*v)
+            }
+        })
         .y_label_formatter(&integer)
         .x_labels(9)
         .y_labels(6)

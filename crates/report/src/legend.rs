@@ -26,7 +26,7 @@ pub(crate) enum Dash {
     Dotted,
 }
 
-/// A marker shape, one per trajectory on the information plane.
+/// A marker shape: one per trajectory on the information plane, or of a scatter's points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Shape {
     /// A circle.
@@ -61,6 +61,13 @@ pub(crate) enum Glyph {
     /// A line with a marker on it (information-plane trajectories).
     Marker {
         /// Line and outline colour.
+        color: RGBColor,
+        /// Marker shape.
+        shape: Shape,
+    },
+    /// A marker alone (the points of a scatter).
+    Point {
+        /// Fill and outline colour.
         color: RGBColor,
         /// Marker shape.
         shape: Shape,
@@ -149,6 +156,13 @@ fn draw_glyph<DB: DrawingBackend>(
             draw_path_px(area, ends, Dash::Solid, color.stroke_width(1))?;
             draw_marker_px(area, (x + SAMPLE / 2, y), *shape, GREY.filled(), *color)
         }
+        Glyph::Point { color, shape } => draw_marker_px(
+            area,
+            (x + SAMPLE / 2, y),
+            *shape,
+            point_fill(*color),
+            *color,
+        ),
     }
 }
 
@@ -165,6 +179,11 @@ fn draw_path_px<DB: DrawingBackend>(
         Dash::Dotted => area.draw(&DashedPathElement::new(points, 2, 3, stroke)),
     }
     .map_err(err)
+}
+
+/// The fill of a scatter point of `color` (slightly translucent, so that overlaps show).
+pub(crate) fn point_fill(color: RGBColor) -> ShapeStyle {
+    color.mix(0.75).filled()
 }
 
 /// Draws a marker of `shape` centred at `(x, y)` px: filled with `fill`, outlined in `outline`.

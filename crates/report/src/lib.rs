@@ -1,15 +1,18 @@
 //! # infoscope-report
 //!
-//! Brief overview: turns the [`Results`] of `infoscope-analysis` into figures and one
+//! Brief overview: turns the [`Results`] of `infoscope-analysis` (the Go-task experiment) or
+//! its [`FluxResults`] (the flux experiment, `kind = "flux"`) into figures and one
 //! self-contained HTML page. It never recomputes a number: it converts units (nats to bits, steps
 //! to milliseconds) and takes simple summaries for axes and tables (minimum, maximum and the time
-//! of the maximum of a curve, counts of peak times per bin).
+//! of the maximum of a curve, counts of peak times per bin, the largest weight magnitude).
 //!
-//! - [`figures`] draws every figure as an SVG string ([`Figure`]).
-//! - [`render_html`] lays the figures, summary tables and settings out as one HTML page with
-//!   the SVGs inline, the CSS inline, no external resource and no JavaScript.
-//! - [`write_report`] writes `report.html` and `figures/NAME.svg` (plus `NAME.png` when
-//!   [`ReportOptions::png`] is set), each file atomically.
+//! - [`figures`] (and [`flux_figures`]) draws every figure as an SVG string ([`Figure`]).
+//! - [`render_html`] (and [`render_flux_html`]) lays the figures, summary tables and settings
+//!   out as one HTML page with the SVGs inline, the CSS inline, no external resource and no
+//!   JavaScript.
+//! - [`write_report`] (and [`write_flux_report`]) writes `report.html` and
+//!   `figures/NAME.svg` (plus `NAME.png` when [`ReportOptions::png`] is set), each file
+//!   atomically.
 //! - [`ReportOptions`] chooses the unit of the axes and tables ([`Unit`]), PNG output and the
 //!   page title; [`ReportError`] says what went wrong.
 //!
@@ -47,6 +50,9 @@ use std::path::{Path, PathBuf};
 pub use infoscope_analysis as analysis;
 use infoscope_analysis::Results;
 pub use infoscope_analysis::estimators::Unit;
+use infoscope_analysis::flux::FluxResults;
+
+use crate::render::FigureSpec;
 
 /// How a report is drawn.
 #[derive(Clone, Debug, PartialEq)]
@@ -141,7 +147,7 @@ pub fn figures(results: &Results, options: &ReportOptions) -> Result<Vec<Figure>
 /// version. All text is HTML-escaped; the page has no external resource and no script.
 #[must_use]
 pub fn render_html(results: &Results, figures: &[Figure], options: &ReportOptions) -> String {
-    html::render(results, figures, options)
+    html::go::render(results, figures, options)
 }
 
 /// Writes `dir/report.html` and `dir/figures/NAME.svg` (plus `NAME.png` when
@@ -159,10 +165,80 @@ pub fn write_report(
 ) -> Result<ReportFiles, ReportError> {
     font::ensure_registered()?;
     let specs = specs::build(results, options.unit);
+    write_files(&specs, dir, options, |figures| {
+        render_html(results, figures, options)
+    })
+}
+
+/// Draws every figure of a flux experiment's `results` as SVG, in report order: the flux
+/// against each correlation proxy over the sweep (`flux_vs_proxy`), the fitness of every
+/// evolution run over the generations (`evolution_fitness`), the weights of the best run
+/// before and after beside the N-rooks reference (`evolution_weights`) and their attractor
+/// periods (`attractor_periods`). A figure whose data are absent (the sweep or the evolution
+/// not run, no attractors enumerated) is skipped; [`render_flux_html`] says why.
+///
+/// # Errors
+///
+/// As [`figures`].
+pub fn flux_figures(
+    results: &FluxResults,
+    options: &ReportOptions,
+) -> Result<Vec<Figure>, ReportError> {
+    font::ensure_registered()?;
+    specs::flux::build(results, options.unit)
+        .iter()
+        .map(render::to_figure)
+        .collect()
+}
+
+/// Lays the flux experiment's `figures` (from [`flux_figures`]) out as one self-contained HTML
+/// page: the title; the sweep (networks, per proxy Spearman ρ, Pearson r and the R² of the
+/// isotonic fit, the best proxy); the evolution (per run the start and final fitness, the
+/// evaluations, the exact flux before and after, the mean periods, the permutation structure,
+/// and the N-rooks reference); every measure of each network from files, with the reason for
+/// each missing one; each figure with its title and caption, or why it is not drawn; every
+/// setting, seed and version. All text is HTML-escaped; the page has no external resource and
+/// no script.
+#[must_use]
+pub fn render_flux_html(
+    results: &FluxResults,
+    figures: &[Figure],
+    options: &ReportOptions,
+) -> String {
+    html::flux::render(results, figures, options)
+}
+
+/// Writes the flux experiment's report: `dir/report.html` and `dir/figures/NAME.svg` (plus
+/// `NAME.png` when [`ReportOptions::png`] is set) for every figure of [`flux_figures`],
+/// creating the folders as needed, each file atomically (a temporary file renamed into place).
+///
+/// # Errors
+///
+/// As [`write_report`].
+pub fn write_flux_report(
+    results: &FluxResults,
+    dir: &Path,
+    options: &ReportOptions,
+) -> Result<ReportFiles, ReportError> {
+    font::ensure_registered()?;
+    let specs = specs::flux::build(results, options.unit);
+    write_files(&specs, dir, options, |figures| {
+        render_flux_html(results, figures, options)
+    })
+}
+
+/// Renders and writes every figure of `specs` (SVG, and PNG when asked for) under
+/// `dir/figures`, then `dir/report.html` as `page` lays the figures out; each file atomically.
+fn write_files(
+    specs: &[FigureSpec],
+    dir: &Path,
+    options: &ReportOptions,
+    page: impl FnOnce(&[Figure]) -> String,
+) -> Result<ReportFiles, ReportError> {
     let figure_dir = dir.join("figures");
     let mut figures = Vec::with_capacity(specs.len());
     let mut paths = Vec::new();
-    for spec in &specs {
+    for spec in specs {
         let figure = render::to_figure(spec)?;
         let svg_path = figure_dir.join(format!("{}.svg", figure.name));
         infoscope_io::write_text(&svg_path, &figure.svg)?;
@@ -176,7 +252,7 @@ pub fn write_report(
         figures.push(figure);
     }
     let html_path = dir.join("report.html");
-    infoscope_io::write_text(&html_path, &render_html(results, &figures, options))?;
+    infoscope_io::write_text(&html_path, &page(&figures))?;
     Ok(ReportFiles {
         html: html_path,
         figures: paths,

@@ -7,7 +7,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use crate::chart::titled;
 use crate::format;
-use crate::heatmap::draw_bar;
+use crate::heatmap::{ColorScale, draw_bar};
 use crate::legend::{self, Entry, Glyph, Shape, draw_marker_px, err};
 use crate::style::{self, GRID_BOLD, GRID_LIGHT};
 
@@ -147,7 +147,7 @@ pub(crate) fn draw<DB: DrawingBackend>(
         );
         ctx.plotting_area().draw(&text).map_err(err)?;
     }
-    draw_bar(&bar, &plane.bar_desc, steps, TOP)?;
+    draw_bar(&bar, &plane.bar_desc, steps, TOP, ColorScale::Sequential)?;
     let entries: Vec<Entry> = plane
         .trajectories
         .iter()

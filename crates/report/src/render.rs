@@ -57,6 +57,25 @@ pub(crate) enum Panel {
     Line(LineChart),
     /// A histogram.
     Histogram(Histogram),
+    /// A heatmap with its colour bar.
+    Heatmap(Heatmap),
+}
+
+impl FigureSpec {
+    /// The heatmaps of the figure, in drawing order.
+    fn heatmaps(&self) -> Vec<&Heatmap> {
+        match &self.kind {
+            Kind::Heatmap(h) => vec![h],
+            Kind::Grid { panels, .. } => panels
+                .iter()
+                .filter_map(|(_, p)| match p {
+                    Panel::Heatmap(h) => Some(h),
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        }
+    }
 }
 
 /// Draws `spec` on `area`; heatmap cells as a placeholder when `vector` (see
@@ -67,16 +86,14 @@ fn draw<DB: DrawingBackend>(
     vector: bool,
 ) -> Result<(), String> {
     area.fill(&WHITE).map_err(err)?;
+    let cells_as = if vector {
+        Cells::Placeholder
+    } else {
+        Cells::Rectangles
+    };
     match &spec.kind {
         Kind::Line(c) => chart::draw(area, c, &spec.title, LegendAt::Right(LEGEND_RIGHT)),
-        Kind::Heatmap(h) => {
-            let cells = if vector {
-                Cells::Placeholder
-            } else {
-                Cells::Rectangles
-            };
-            heatmap::draw(area, h, &spec.title, cells)
-        }
+        Kind::Heatmap(h) => heatmap::draw(area, h, &spec.title, cells_as),
         Kind::Histogram(h) => histogram::draw(area, h, &spec.title),
         Kind::Plane(p) => plane::draw(area, p, &spec.title),
         Kind::Grid { columns, panels } => {
@@ -88,6 +105,7 @@ fn draw<DB: DrawingBackend>(
                 match panel {
                     Panel::Line(c) => chart::draw(cell, c, title, LegendAt::Below(2))?,
                     Panel::Histogram(h) => histogram::draw(cell, h, title)?,
+                    Panel::Heatmap(h) => heatmap::draw(cell, h, title, cells_as)?,
                 }
             }
             Ok(())
@@ -112,8 +130,9 @@ pub(crate) fn to_figure(spec: &FigureSpec) -> Result<Figure, ReportError> {
         root.present()
             .map_err(|e| plot_error(spec, e.to_string()))?;
     }
-    if let Kind::Heatmap(map) = &spec.kind {
-        svg = heatmap::embed_cells(&svg, map).map_err(|d| plot_error(spec, d))?;
+    let maps = spec.heatmaps();
+    if !maps.is_empty() {
+        svg = heatmap::embed_cells(&svg, &maps).map_err(|d| plot_error(spec, d))?;
     }
     Ok(Figure {
         name: spec.name.clone(),

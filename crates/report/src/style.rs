@@ -1,4 +1,4 @@
-//! Colours, text styles and the sequential colour map shared by every figure.
+//! Colours, text styles and the sequential and diverging colour maps shared by every figure.
 
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor, TextStyle};
@@ -82,14 +82,64 @@ const VIRIDIS: [(u8, u8, u8); 9] = [
     (0xfd, 0xe7, 0x25),
 ];
 
+/// A diverging blue–white–red scale (ColorBrewer's RdBu, reversed), sampled at eleven equally
+/// spaced points: negative values blue, zero white, positive values red.
+const DIVERGING: [(u8, u8, u8); 11] = [
+    (0x05, 0x30, 0x61),
+    (0x21, 0x66, 0xac),
+    (0x43, 0x93, 0xc3),
+    (0x92, 0xc5, 0xde),
+    (0xd1, 0xe5, 0xf0),
+    (0xf7, 0xf7, 0xf7),
+    (0xfd, 0xdb, 0xc7),
+    (0xf4, 0xa5, 0x82),
+    (0xd6, 0x60, 0x4d),
+    (0xb2, 0x18, 0x2b),
+    (0x67, 0x00, 0x1f),
+];
+
 /// The viridis colour at `t` in `[0, 1]` (clamped; NaN maps to the low end), linearly
 /// interpolated between the samples.
 pub(crate) fn viridis(t: f64) -> RGBColor {
+    interpolate(&VIRIDIS, t)
+}
+
+/// The diverging colour at `t` in `[0, 1]` (clamped; NaN maps to the middle, white): 0 is dark
+/// blue, ½ white, 1 dark red.
+pub(crate) fn diverging(t: f64) -> RGBColor {
+    interpolate(&DIVERGING, if t.is_nan() { 0.5 } else { t })
+}
+
+/// The colour at `t` in `[0, 1]` of a map sampled at equally spaced `samples` (at least two).
+fn interpolate(samples: &[(u8, u8, u8)], t: f64) -> RGBColor {
     let t = if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) };
-    let scaled = t * (VIRIDIS.len() - 1) as f64;
-    let i = (scaled.floor() as usize).min(VIRIDIS.len() - 2);
+    let scaled = t * (samples.len() - 1) as f64;
+    let i = (scaled.floor() as usize).min(samples.len() - 2);
     let f = scaled - i as f64;
-    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    let (a, b) = (samples[i], samples[i + 1]);
     let mix = |x: u8, y: u8| (f64::from(x) + f * (f64::from(y) - f64::from(x))).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diverging_is_white_at_zero_and_tells_signs_apart() {
+        assert_eq!(diverging(0.5), RGBColor(0xf7, 0xf7, 0xf7));
+        assert_eq!(diverging(f64::NAN), diverging(0.5));
+        let (neg, pos) = (diverging(0.1), diverging(0.9));
+        assert!(neg.2 > neg.0, "negative values are blue: {neg:?}");
+        assert!(pos.0 > pos.2, "positive values are red: {pos:?}");
+        assert_eq!(diverging(-3.0), diverging(0.0));
+        assert_eq!(diverging(7.0), RGBColor(0x67, 0x00, 0x1f));
+    }
+
+    #[test]
+    fn viridis_keeps_its_ends() {
+        assert_eq!(viridis(0.0), RGBColor(0x44, 0x01, 0x54));
+        assert_eq!(viridis(1.0), RGBColor(0xfd, 0xe7, 0x25));
+        assert_eq!(viridis(f64::NAN), viridis(0.0));
+    }
 }

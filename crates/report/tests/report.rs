@@ -1,12 +1,14 @@
 //! The report from a synthetic fixture: figures, the HTML page and the files written.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
 mod fixture;
 mod issue16;
 
 use std::collections::BTreeSet;
 use std::f64::consts::LN_2;
 
+use common::{assert_svg, files_under, png_size, svg_size, svg_texts};
 use infoscope_analysis::Results;
 use infoscope_report::{Figure, ReportOptions, Unit, figures, render_html, write_report};
 
@@ -24,58 +26,6 @@ fn find<'a>(figs: &'a [Figure], name: &str) -> &'a Figure {
             figs.iter().map(|f| &f.name).collect::<Vec<_>>()
         )
     })
-}
-
-/// The text of an SVG's `<text>` elements, unescaped enough for the labels used here.
-fn svg_texts(svg: &str) -> Vec<String> {
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|rest| {
-            let body = &rest[rest.find('>')? + 1..];
-            Some(
-                body[..body.find("</text>")?]
-                    .trim()
-                    .replace("&quot;", "\"")
-                    .replace("&apos;", "'"),
-            )
-        })
-        .collect()
-}
-
-/// A well-formed-enough SVG document: one root, balanced text elements.
-fn assert_svg(figure: &Figure) {
-    let svg = figure.svg.trim();
-    assert!(
-        svg.starts_with("<svg "),
-        "{} does not start with <svg",
-        figure.name
-    );
-    assert!(
-        svg.ends_with("</svg>"),
-        "{} does not end with </svg>",
-        figure.name
-    );
-    assert_eq!(svg.matches("<svg").count(), 1, "{}", figure.name);
-    assert_eq!(
-        svg.matches("<text").count(),
-        svg.matches("</text>").count(),
-        "{}",
-        figure.name
-    );
-    assert!(
-        svg.contains("font-family=\"DejaVu Sans, sans-serif\""),
-        "{}",
-        figure.name
-    );
-    // Text and embedded image data may contain anything; coordinates may not.
-    let coordinates = |t: &&str| !["text", "/text", "image"].iter().any(|p| t.starts_with(p));
-    for tag in svg.split('<').filter(coordinates) {
-        assert!(
-            !tag.contains("NaN") && !tag.contains("inf"),
-            "{}: non-finite coordinate in <{tag}",
-            figure.name
-        );
-    }
 }
 
 #[test]
@@ -383,53 +333,6 @@ fn one_network_has_no_comparison() {
     let figs = figures(&results, &ReportOptions::default()).unwrap();
     assert!(figs.iter().all(|f| !f.name.starts_with("comparison")));
     assert!(!render_html(&results, &figs, &ReportOptions::default()).contains("id=\"comparison\""));
-}
-
-/// The files under `dir`, relative, sorted.
-fn files_under(dir: &std::path::Path) -> Vec<String> {
-    let mut out = vec![];
-    for entry in walk(dir) {
-        out.push(
-            entry
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned(),
-        );
-    }
-    out.sort();
-    out
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = vec![];
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// `(width, height)` from a PNG's IHDR chunk.
-fn png_size(bytes: &[u8]) -> (u32, u32) {
-    let word =
-        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-    (word(16), word(20))
-}
-
-/// `(width, height)` from an SVG's root attributes.
-fn svg_size(svg: &str) -> (u32, u32) {
-    let attr = |name: &str| -> u32 {
-        let start = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
-        svg[start..start + svg[start..].find('"').unwrap()]
-            .parse()
-            .unwrap()
-    };
-    (attr("width"), attr("height"))
 }
 
 #[test]

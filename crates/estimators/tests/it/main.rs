@@ -20,4 +20,6 @@ mod pairwise;
 mod ross;
 mod significance;
 mod spec;
+mod spectral_rate;
+mod spectral_welch;
 mod surrogate_reuse;

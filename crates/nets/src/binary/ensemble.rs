@@ -8,7 +8,17 @@ use rand_distr::{Distribution, Normal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{NetsError, Result, ensure_param};
+use crate::error::{NetsError, Result, check_memory, ensure_param};
+
+/// Refuse an n × n weight matrix over the memory budget before drawing it.
+fn check_weights(n: usize) -> Result<()> {
+    check_memory(
+        "n",
+        &format!("an {n} × {n} weight matrix"),
+        infoscope_budget::bytes_of((n as u128) * (n as u128), 8),
+        "use fewer neurons",
+    )
+}
 
 /// The distribution of a non-zero weight's magnitude, of width w.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,6 +80,7 @@ impl WidthDensityBalance {
             name: "width",
             reason: e.to_string(),
         })?;
+        check_weights(self.n)?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         let positive = f64::midpoint(1.0, self.balance);
         let mut w = Array2::zeros((self.n, self.n));
@@ -117,18 +128,35 @@ impl Rooks {
     /// `strength` (finite) or `background` (finite, ≥ 0).
     pub fn sample(&self, seed: u64) -> Result<(Array2<f64>, Vec<usize>)> {
         let min_n = if self.diagonal { 1 } else { 2 };
-        ensure_param!(self.n >= min_n, "n", "must be ≥ {min_n}, got {}", self.n);
+        ensure_param!(
+            self.n >= min_n,
+            "n",
+            "must be ≥ {min_n}{}, got {}",
+            if self.diagonal {
+                ""
+            } else {
+                " (without self-connections a permutation needs two neurons)"
+            },
+            self.n
+        );
         ensure_param!(
             self.strength.is_finite(),
             "strength",
             "must be finite, got {}",
             self.strength
         );
+        ensure_param!(
+            self.background.is_finite() && self.background >= 0.0,
+            "background",
+            "must be finite and ≥ 0, got {}",
+            self.background
+        );
         let normal =
             Normal::new(0.0, self.background).map_err(|e| NetsError::InvalidParameter {
                 name: "background",
                 reason: format!("must be finite and ≥ 0, got {} ({e})", self.background),
             })?;
+        check_weights(self.n)?;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
         // Fisher–Yates; without the diagonal, redraw until σ has no fixed point
         // (probability → 1/e per try, so a few tries).

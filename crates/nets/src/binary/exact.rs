@@ -32,7 +32,10 @@
 //! ≤ `tolerance` in total variation (default 1e-12); for N ≤ [`DIRECT_MAX_NEURONS`]
 //! ([`StationaryMethod::Auto`]) the singular system $\pi (T - I) = 0$, $\sum \pi = 1$ is
 //! first solved directly (dense LU, $O(8^N)$ for tiny N), then polished by power iteration,
-//! which handles slowly mixing (metastable) networks at small N. All transition
+//! which handles slowly mixing (metastable) networks at small N. Above, a chain that power
+//! iteration has not settled after [`KRYLOV_AFTER`] iterations (a slowly mixing one) is
+//! finished by restarted GMRES on a non-singular form of the same system, applied through
+//! the same split GEMM, with the same stopping rule. All transition
 //! probabilities of a logistic network are > 0 (unless they underflow), so the chain is
 //! irreducible and aperiodic and π is unique.
 
@@ -55,12 +58,14 @@ pub const CHUNK: usize = 32;
 /// How π is found.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum StationaryMethod {
-    /// Direct solve for N ≤ [`DIRECT_MAX_NEURONS`], then power iteration; power iteration
-    /// alone above (the default).
+    /// Direct solve for N ≤ [`DIRECT_MAX_NEURONS`], then power iteration; above, power
+    /// iteration for up to [`KRYLOV_AFTER`] iterations, then restarted GMRES (the default).
     #[default]
     Auto,
     /// Power iteration from the uniform distribution only.
     Power,
+    /// Restarted GMRES from the uniform distribution only (see [`stationary`]).
+    Krylov,
 }
 
 /// Settings of the exact computation.
@@ -403,42 +408,218 @@ pub fn stationary(transition: &Transition, options: &ExactOptions) -> Result<Sta
         options.tolerance
     );
     let states = transition.n_states();
-    let mut p = match options.method {
-        StationaryMethod::Auto if transition.n() <= DIRECT_MAX_NEURONS => {
-            direct(transition).unwrap_or_else(|| vec![1.0 / states as f64; states])
-        }
-        _ => vec![1.0 / states as f64; states],
+    let uniform = || vec![1.0 / states as f64; states];
+    let (p, power_budget, krylov) = match options.method {
+        StationaryMethod::Auto if transition.n() <= DIRECT_MAX_NEURONS => (
+            direct(transition).unwrap_or_else(uniform),
+            options.max_iterations,
+            false,
+        ),
+        StationaryMethod::Auto => (uniform(), KRYLOV_AFTER.min(options.max_iterations), true),
+        StationaryMethod::Power => (uniform(), options.max_iterations, false),
+        StationaryMethod::Krylov => (uniform(), 0, true),
     };
-    let mut next = vec![0.0; states];
+    let mut power = power_iteration(transition, p, power_budget, options.tolerance)?;
+    if power.residual <= options.tolerance {
+        return Ok(power);
+    }
+    if krylov {
+        let budget = options.max_iterations.saturating_sub(power.iterations);
+        let start = std::mem::take(&mut power.distribution);
+        let mut k = gmres(transition, start, budget, options.tolerance)?;
+        k.iterations += power.iterations;
+        k.contraction = power.contraction;
+        if k.residual <= options.tolerance {
+            return Ok(k);
+        }
+        power = k;
+    }
+    Err(NetsError::Numerical {
+        what: "the stationary distribution",
+        detail: format!(
+            "total variation between π and πT still {:.3e} > {} after {} applications of T \
+             ({}); raise max_iterations or the tolerance",
+            power.residual,
+            options.tolerance,
+            power.iterations,
+            if krylov {
+                "power iteration, then restarted GMRES"
+            } else {
+                "power iteration"
+            }
+        ),
+    })
+}
+
+/// Power iterations from `p` until the total variation between iterates is ≤ `tolerance`
+/// or `budget` iterations ran (the result then holds the last iterate and its residual).
+fn power_iteration(
+    transition: &Transition,
+    mut p: Vec<f64>,
+    budget: usize,
+    tolerance: f64,
+) -> Result<Stationary> {
+    let mut next = vec![0.0; p.len()];
     let mut residual = f64::INFINITY;
-    for iteration in 1..=options.max_iterations {
+    let mut contraction = 0.0;
+    let mut iterations = 0;
+    while iterations < budget {
+        iterations += 1;
         transition.apply(&p, &mut next)?;
         let total: f64 = next.iter().sum();
         next.iter_mut().for_each(|v| *v /= total);
         let previous = residual;
-        residual = 0.5 * p.iter().zip(&next).map(|(a, b)| (a - b).abs()).sum::<f64>();
+        residual = total_variation(&p, &next);
+        contraction = if previous.is_finite() && previous > 0.0 {
+            residual / previous
+        } else {
+            0.0
+        };
         std::mem::swap(&mut p, &mut next);
-        if residual <= options.tolerance {
-            let contraction = if previous.is_finite() && previous > 0.0 {
-                residual / previous
-            } else {
-                0.0
-            };
-            return Ok(Stationary {
-                distribution: p,
-                iterations: iteration,
-                residual,
-                contraction,
-            });
+        if residual <= tolerance {
+            break;
         }
     }
-    Err(NetsError::Numerical {
-        what: "the stationary distribution (power iteration)",
-        detail: format!(
-            "total variation between iterates still {residual:.3e} > {} after {} iterations; \
-             raise max_iterations or the tolerance",
-            options.tolerance, options.max_iterations
-        ),
+    Ok(Stationary {
+        distribution: p,
+        iterations,
+        residual,
+        contraction,
+    })
+}
+
+/// Total variation ½ Σ |a − b|.
+fn total_variation(a: &[f64], b: &[f64]) -> f64 {
+    0.5 * a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f64>()
+}
+
+/// Power iterations the [`StationaryMethod::Auto`] route runs (above
+/// [`DIRECT_MAX_NEURONS`]) before it switches to restarted GMRES.
+pub const KRYLOV_AFTER: usize = 200;
+
+/// The Krylov subspace dimension of one GMRES cycle.
+pub const GMRES_RESTART: usize = 30;
+
+/// π by restarted GMRES on the non-singular system $(I - T^{\top} + u\mathbf{1}^{\top})\,x = u$
+/// with $u$ uniform (π is its unique solution for an irreducible chain: $\mathbf 1^{\top}\pi
+/// = 1$ turns the rank-one term into $u$), applying $T^{\top}$ by [`Transition::apply`]. Each
+/// cycle of at most [`GMRES_RESTART`] Arnoldi steps (modified Gram–Schmidt, Givens
+/// rotations) ends with x clipped at 0, normalised, and checked by the same total variation
+/// between x and xT as power iteration; `budget` bounds the applications of T. Converges in
+/// far fewer applications than power iteration when the chain mixes slowly (|λ₂| near 1),
+/// as GMRES needs about √ of the steps a stationary iteration needs on such spectra. All
+/// sums run in a fixed order: the result does not depend on the thread count.
+fn gmres(
+    transition: &Transition,
+    mut x: Vec<f64>,
+    budget: usize,
+    tolerance: f64,
+) -> Result<Stationary> {
+    let states = x.len();
+    let m = GMRES_RESTART.min(states);
+    check_budget((states * (m + 3)) as u128, transition.n())?;
+    let u = 1.0 / states as f64;
+    let mut tx = vec![0.0; states];
+    // y = M v = v − vT + u · Σv.
+    let apply_m = |v: &[f64], out: &mut [f64], tx: &mut [f64]| -> Result<()> {
+        transition.apply(v, tx)?;
+        let sum: f64 = v.iter().sum();
+        for ((o, a), b) in out.iter_mut().zip(v).zip(tx.iter()) {
+            *o = a - b + u * sum;
+        }
+        Ok(())
+    };
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let mut used = 0;
+    let mut residual = f64::INFINITY;
+    let mut basis: Vec<Vec<f64>> = Vec::with_capacity(m + 1);
+    let mut w = vec![0.0; states];
+    while used < budget {
+        // r = u − M x.
+        apply_m(&x, &mut w, &mut tx)?;
+        used += 1;
+        let mut r: Vec<f64> = w.iter().map(|v| u - v).collect();
+        let beta = dot(&r, &r).sqrt();
+        if beta == 0.0 {
+            break;
+        }
+        r.iter_mut().for_each(|v| *v /= beta);
+        basis.clear();
+        basis.push(r);
+        let mut h = vec![vec![0.0; m]; m + 1];
+        let (mut cs, mut sn) = (vec![0.0; m], vec![0.0; m]);
+        let mut g = vec![0.0; m + 1];
+        g[0] = beta;
+        let mut k = 0;
+        while k < m && used < budget {
+            apply_m(&basis[k], &mut w, &mut tx)?;
+            used += 1;
+            for (i, v) in basis.iter().enumerate() {
+                let hik = dot(&w, v);
+                h[i][k] = hik;
+                w.iter_mut().zip(v).for_each(|(a, b)| *a -= hik * b);
+            }
+            let norm = dot(&w, &w).sqrt();
+            h[k + 1][k] = norm;
+            for i in 0..k {
+                let (a, b) = (h[i][k], h[i + 1][k]);
+                h[i][k] = cs[i] * a + sn[i] * b;
+                h[i + 1][k] = -sn[i] * a + cs[i] * b;
+            }
+            let (a, b) = (h[k][k], h[k + 1][k]);
+            let rho = a.hypot(b);
+            (cs[k], sn[k]) = if rho == 0.0 {
+                (1.0, 0.0)
+            } else {
+                (a / rho, b / rho)
+            };
+            h[k][k] = rho;
+            h[k + 1][k] = 0.0;
+            g[k + 1] = -sn[k] * g[k];
+            g[k] *= cs[k];
+            k += 1;
+            if norm == 0.0 || g[k].abs() <= tolerance * 1e-3 * beta.max(1e-300) {
+                break;
+            }
+            basis.push(w.iter().map(|v| v / norm).collect());
+        }
+        // Solve the k × k upper-triangular system and update x.
+        let mut y = vec![0.0; k];
+        for i in (0..k).rev() {
+            let s: f64 = (i + 1..k).map(|j| h[i][j] * y[j]).sum();
+            y[i] = if h[i][i] == 0.0 {
+                0.0
+            } else {
+                (g[i] - s) / h[i][i]
+            };
+        }
+        for (yi, v) in y.iter().zip(&basis) {
+            x.iter_mut().zip(v).for_each(|(a, b)| *a += yi * b);
+        }
+        // A distribution again, checked as power iteration checks its iterates.
+        x.iter_mut().for_each(|v| *v = v.max(0.0));
+        let total: f64 = x.iter().sum();
+        if !(total.is_finite() && total > 0.0) {
+            return Err(NetsError::Numerical {
+                what: "the stationary distribution (GMRES)",
+                detail: "the iterate lost all probability mass".to_owned(),
+            });
+        }
+        x.iter_mut().for_each(|v| *v /= total);
+        transition.apply(&x, &mut tx)?;
+        used += 1;
+        let t: f64 = tx.iter().sum();
+        tx.iter_mut().for_each(|v| *v /= t);
+        residual = total_variation(&x, &tx);
+        if residual <= tolerance {
+            break;
+        }
+    }
+    Ok(Stationary {
+        distribution: x,
+        iterations: used,
+        residual,
+        contraction: 0.0,
     })
 }
 
@@ -466,7 +647,7 @@ fn direct(transition: &Transition) -> Option<Vec<f64>> {
 }
 
 /// I[x(t); x(t+1)] and its parts, in nats (bits by the methods).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Flux {
     /// I[x(t); x(t+1)], nats.
     pub information_nats: f64,

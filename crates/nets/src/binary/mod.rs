@@ -6,7 +6,8 @@
 //! deterministic limit ([`mod@attractors`]), evolution strategies on the weights ([`evolve`]) and the
 //! permutation structure of a weight matrix ([`structure`]).
 //!
-//! A state of N ≤ [`MAX_NEURONS`] neurons is a bit pattern `s: u64` whose bit `i` is neuron
+//! A network has up to [`MAX_NEURONS`] neurons (simulated); the exact and attractor
+//! computations enumerate its 2^N states, each a bit pattern `s: u64` whose bit `i` is neuron
 //! `i`'s binary value y_i ∈ {0, 1}; under [`Coding::Spin`] the neuron contributes its spin
 //! 2y_i − 1 ∈ {−1, +1} to the fields.
 
@@ -28,7 +29,7 @@ pub use exact::{
     ExactOptions, Flux, MAX_EXACT_NEURONS, Stationary, StationaryFlux, StationaryMethod,
     Transition, flux_from, propagate, stationary, stationary_flux, transient_flux,
 };
-pub use network::{BinaryNetwork, Coding, MAX_NEURONS, Update};
+pub use network::{BinaryNetwork, Coding, MAX_NEURONS, MAX_STATE_NEURONS, Update};
 pub use proxy::{CorrelationProxies, Moments, Rms, exact_proxies};
 pub use simulate::{PluginFlux, Run, Simulator, plugin_flux, run_moments};
 pub use structure::{Layout, PermutationStructure, permutation_structure};

@@ -12,8 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{NetsError, Result};
 
-/// The most neurons a network may have (a state is a `u64` bit pattern).
-pub const MAX_NEURONS: usize = 63;
+/// The most neurons a network may have (what [`Simulator`](super::Simulator) runs; the exact
+/// and attractor computations, which enumerate the 2^N states, accept far fewer).
+pub const MAX_NEURONS: usize = super::simulate::MAX_SIMULATED_NEURONS;
+
+/// The most neurons whose states fit a `u64` bit pattern ([`BinaryNetwork::fields`]).
+pub const MAX_STATE_NEURONS: usize = 63;
 
 /// What a neuron contributes to the fields of the others.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,10 +104,13 @@ impl BinaryNetwork {
         self.bias.len()
     }
 
-    /// Number of states, 2^N.
+    /// Number of states, 2^N (saturating at `u64::MAX` for N ≥ 64).
     #[must_use]
     pub fn n_states(&self) -> u64 {
-        1u64 << self.n()
+        u32::try_from(self.n())
+            .ok()
+            .and_then(|n| 1u64.checked_shl(n))
+            .unwrap_or(u64::MAX)
     }
 
     /// The weights W (`N × N`, row i = neuron i's incoming weights).
@@ -146,14 +153,15 @@ impl BinaryNetwork {
     }
 
     /// The fields z_i(s) = Σ_j W_ij u(y_j) + b_i of every neuron in state `s`, into `out`
-    /// (length N).
+    /// (length N). `s` is the bit pattern of a network of N ≤ [`MAX_STATE_NEURONS`]; in a
+    /// larger one the neurons from 64 on count as off.
     pub fn fields(&self, s: u64, out: &mut [f64]) {
         let n = self.n();
         for (i, z) in out.iter_mut().enumerate().take(n) {
             let row = self.weights.row(i);
             let mut acc = self.bias[i];
             for (j, w) in row.iter().enumerate() {
-                acc += w * self.coding.value(s >> j & 1 == 1);
+                acc += w * self.coding.value(j < 64 && s >> j & 1 == 1);
             }
             *z = acc;
         }

@@ -11,12 +11,14 @@
 //! correlation: it is **excluded** from the mean and counted in [`Rms::excluded`]; when every
 //! pair is excluded [`Rms::value`] is `None`.
 
+use serde::{Deserialize, Serialize};
+
 use super::exact::Transition;
 use super::network::Update;
 use crate::error::{NetsError, Result};
 
 /// One RMS correlation: its value and how many pairs entered it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rms {
     /// √(mean over counted pairs of C_ij²); `None` when no pair could be counted.
     pub value: Option<f64>,
@@ -27,7 +29,7 @@ pub struct Rms {
 }
 
 /// The three RMS correlation proxies.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CorrelationProxies {
     /// Equal-time, i ≠ j.
     pub equal_time: Rms,

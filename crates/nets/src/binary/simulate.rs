@@ -406,7 +406,7 @@ pub fn run_moments(run: &Run) -> Result<Moments> {
 }
 
 /// The plug-in estimate of I[x_S(t); x_S(t+1)] for a subset S of neurons.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PluginFlux {
     /// Plug-in I = H(X) + H(Y) − H(X, Y) from the histograms, nats (biased upwards by about
     /// (m_XY − m_X − m_Y + 1)/(2L) for m occupied bins).

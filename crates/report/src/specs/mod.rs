@@ -4,9 +4,11 @@
 //! - [`mi`]: MI over time (one figure per panel) and the Kolchinsky–Tracey σ² sweep;
 //! - [`neurons`]: the neuron × time heatmap and the peak-time histogram;
 //! - [`training`]: the information plane and the gradient SNR;
-//! - [`comparison`]: the side-by-side figures of several networks.
+//! - [`comparison`]: the side-by-side figures of several networks;
+//! - [`flux`]: the figures of a flux experiment (its own report).
 
 mod comparison;
+pub(crate) mod flux;
 mod mi;
 mod neurons;
 mod training;

@@ -5,7 +5,7 @@ use infoscope_analysis::estimators::Unit;
 
 use super::{TimeScale, epoch_words, epochs, unit_words};
 use crate::format::{self, unit_name};
-use crate::heatmap::Heatmap;
+use crate::heatmap::{ColorScale, Heatmap};
 use crate::histogram::Histogram;
 use crate::render::{FigureSpec, Kind};
 use crate::style;
@@ -78,6 +78,10 @@ pub(super) fn heatmap(net: &NetworkAnalysis, slug: &str, unit: Unit) -> Option<F
             rows,
             split: grouped.then_some(n_active),
             epochs: epochs(net),
+            colors: ColorScale::Sequential,
+            range: None,
+            labels: None,
+            blocks: vec![],
         }),
     })
 }
@@ -113,6 +117,7 @@ pub(super) fn peak_histogram_data(net: &NetworkAnalysis) -> (Histogram, usize) {
         bins,
         epochs: epochs(net),
         x_range: (0.0, ts.at(n_bins * per_bin)),
+        x_integer: false,
         y_max: None,
         color: style::palette(0),
         note: peaks.is_empty().then(|| "no active neurons".to_owned()),

@@ -1,32 +1,15 @@
-//! The self-contained `report.html`: summary tables, the figures inline, every setting.
+//! The Go-task report's page: per network a summary, the curve maxima, notes and figures; the
+//! comparison figures; every setting.
 
 use std::fmt::Write as _;
 
 use infoscope_analysis::estimators::Unit;
 use infoscope_analysis::{MiPanel, NetworkAnalysis, Results};
 
+use super::{Provenance, esc, figure, list, page, row, settings_section, unit_note};
 use crate::format::{self, unit_name};
 use crate::specs::{self, COMPARISON, NETWORK_SUFFIXES, TimeScale};
 use crate::{Figure, ReportOptions};
-
-/// The page's style sheet.
-const CSS: &str = include_str!("report.css");
-
-/// Escapes `text` for HTML text and attribute values.
-pub(crate) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The whole page.
 pub(crate) fn render(results: &Results, figures: &[Figure], options: &ReportOptions) -> String {
@@ -64,72 +47,33 @@ pub(crate) fn render(results: &Results, figures: &[Figure], options: &ReportOpti
         }
         body.push_str("</section>\n");
     }
-    settings_section(&mut body, results, unit);
-    let mut nav = String::new();
-    for (net, slug) in results.networks.iter().zip(&slugs) {
-        let _ = write!(
-            nav,
-            "<li><a href=\"#net-{}\">{}</a></li>",
-            esc(slug),
-            esc(&net.name)
-        );
-    }
+    let provenance = Provenance {
+        config: &results.config,
+        seeds: &results.seeds,
+        infoscope_version: &results.infoscope_version,
+        schema_version: results.schema_version,
+        experiment: &results.experiment,
+        results_unit: &results.unit,
+    };
+    settings_section(&mut body, &provenance, unit);
+    let mut nav: Vec<(String, String)> = results
+        .networks
+        .iter()
+        .zip(&slugs)
+        .map(|(net, slug)| (format!("net-{slug}"), net.name.clone()))
+        .collect();
     if body.contains("<section id=\"comparison\">") {
-        nav.push_str("<li><a href=\"#comparison\">Comparison</a></li>");
+        nav.push(("comparison".to_owned(), "Comparison".to_owned()));
     }
-    nav.push_str("<li><a href=\"#settings\">Settings</a></li>");
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{title}</h1>\n\
-         <p class=\"lede\">Experiment <strong>{experiment}</strong> · {n} network(s) · infoscope {version} · {unit_note}</p>\n\
-         <nav><ul>{nav}</ul></nav>\n</header>\n<main>\n{body}</main>\n</body>\n</html>\n",
-        title = esc(&options.title),
+    nav.push(("settings".to_owned(), "Settings".to_owned()));
+    let lede = format!(
+        "Experiment <strong>{experiment}</strong> · {n} network(s) · infoscope {version} · {unit_note}",
         experiment = esc(&results.experiment),
         n = results.networks.len(),
         version = esc(&results.infoscope_version),
         unit_note = esc(&unit_note(unit)),
-    )
-}
-
-/// What unit the page uses, in a sentence.
-fn unit_note(unit: Unit) -> String {
-    match unit {
-        Unit::Bits => {
-            "all information values in bits = nats / ln 2 (results.json stores nats)".to_owned()
-        }
-        Unit::Nats => "all information values in nats (as results.json stores them)".to_owned(),
-    }
-}
-
-/// One figure with its title and caption.
-fn figure(out: &mut String, f: &Figure) {
-    let _ = writeln!(
-        out,
-        "<figure id=\"fig-{name}\">\n<div class=\"plot\">{svg}</div>\n<figcaption><strong>{title}.</strong> {caption} <span class=\"file\">figures/{name}.svg</span></figcaption>\n</figure>",
-        name = esc(&f.name),
-        title = esc(&f.title),
-        svg = inline_svg(&f.svg),
-        caption = esc(&f.caption),
     );
-}
-
-/// The SVG as it goes into the page: without an XML declaration, if one slipped in.
-fn inline_svg(svg: &str) -> &str {
-    match svg.find("<svg") {
-        Some(start) => &svg[start..],
-        None => svg,
-    }
-}
-
-/// A two-column table row.
-fn row(out: &mut String, key: &str, value: &str) {
-    let _ = writeln!(
-        out,
-        "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
-        esc(key),
-        esc(value)
-    );
+    page(&options.title, &lede, &nav, &body)
 }
 
 /// The section of one network: summary, curve maxima, notes, figures.
@@ -179,21 +123,6 @@ fn network_section(
         figure(out, f);
     }
     out.push_str("</section>\n");
-}
-
-/// A list of `items` with an optional heading (nothing when empty).
-fn list(out: &mut String, class: &str, heading: Option<&str>, items: &[&String]) {
-    if items.is_empty() {
-        return;
-    }
-    if let Some(h) = heading {
-        let _ = writeln!(out, "<h3>{}</h3>", esc(h));
-    }
-    let _ = write!(out, "<ul class=\"{}\">", esc(class));
-    for item in items {
-        let _ = write!(out, "<li>{}</li>", esc(item));
-    }
-    out.push_str("</ul>\n");
 }
 
 /// The summary rows of one network (key, value), numbers converted for display only.
@@ -387,119 +316,4 @@ fn maxima_table(out: &mut String, net: &NetworkAnalysis, unit: Unit) {
         );
     }
     out.push_str("</table>\n");
-}
-
-/// Settings, seeds, versions and the unit note.
-fn settings_section(out: &mut String, results: &Results, unit: Unit) {
-    out.push_str("<section id=\"settings\">\n<h2>Settings</h2>\n<table class=\"settings\">\n<caption>Configuration (results.config)</caption>\n<thead><tr><th>Setting</th><th>Value</th></tr></thead>\n<tbody>\n");
-    let mut flat = vec![];
-    flatten("", &results.config, &mut flat);
-    if flat.is_empty() {
-        out.push_str("<tr><td colspan=\"2\">empty</td></tr>\n");
-    }
-    for (key, value) in flat {
-        let _ = writeln!(
-            out,
-            "<tr><td><code>{}</code></td><td><code>{}</code></td></tr>",
-            esc(&key),
-            esc(&value)
-        );
-    }
-    out.push_str("</tbody>\n</table>\n<table class=\"seeds\">\n<caption>Seeds</caption>\n<thead><tr><th>Drives</th><th>Seed</th></tr></thead>\n<tbody>\n");
-    if results.seeds.is_empty() {
-        out.push_str("<tr><td colspan=\"2\">none recorded</td></tr>\n");
-    }
-    for seed in &results.seeds {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td></tr>",
-            esc(&seed.name),
-            seed.seed
-        );
-    }
-    out.push_str(
-        "</tbody>\n</table>\n<table class=\"versions\">\n<caption>Versions and units</caption>\n",
-    );
-    row(out, "infoscope", &results.infoscope_version);
-    row(out, "infoscope-report", env!("CARGO_PKG_VERSION"));
-    row(out, "results schema", &results.schema_version.to_string());
-    row(out, "experiment", &results.experiment);
-    row(out, "unit in results.json", &results.unit);
-    row(out, "unit in this report", &unit_note(unit));
-    row(out, "figure font", "DejaVu Sans (Bitstream Vera licence)");
-    out.push_str("</table>\n</section>\n");
-}
-
-/// Flattens JSON to `(dotted.key, value)` pairs: objects by key, arrays holding objects or
-/// arrays by `[index]`; arrays of scalars stay one value.
-pub(crate) fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
-    use serde_json::Value;
-    let key = |k: &str| {
-        if prefix.is_empty() {
-            k.to_owned()
-        } else {
-            format!("{prefix}.{k}")
-        }
-    };
-    match value {
-        Value::Object(map) if !map.is_empty() => {
-            for (k, v) in map {
-                flatten(&key(k), v, out);
-            }
-        }
-        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
-            for (i, item) in items.iter().enumerate() {
-                flatten(&format!("{prefix}[{i}]"), item, out);
-            }
-        }
-        Value::Null if prefix.is_empty() => {}
-        Value::String(s) => out.push((display_key(prefix), s.clone())),
-        other => out.push((display_key(prefix), other.to_string())),
-    }
-}
-
-/// The key of a top-level scalar configuration.
-fn display_key(prefix: &str) -> String {
-    if prefix.is_empty() {
-        "(config)".to_owned()
-    } else {
-        prefix.to_owned()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
-
-    #[test]
-    fn flattens_nested_config() {
-        let config = serde_json::json!({
-            "task": {"name": "go", "dt": 20.0},
-            "estimators": [{"kind": "ksg", "k": 3}],
-            "seeds": [1, 2],
-            "empty": {}
-        });
-        let mut flat = vec![];
-        flatten("", &config, &mut flat);
-        let flat: Vec<(&str, &str)> = flat.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        assert_eq!(
-            flat,
-            [
-                ("empty", "{}"),
-                ("estimators[0].k", "3"),
-                ("estimators[0].kind", "ksg"),
-                ("seeds", "[1,2]"),
-                ("task.dt", "20.0"),
-                ("task.name", "go"),
-            ]
-        );
-    }
 }
