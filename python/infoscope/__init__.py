@@ -15,7 +15,7 @@ has ``.nats`` and ``.bits`` (the flux results: ``*_nats`` and ``*_bits`` fields)
 array([1., 0., 0.])
 """
 
-from . import _results, analysis, distributed, errors, estimators, flux, nets
+from . import _results, analysis, distributed, errors, estimators, flux, nets, rate
 from ._core import __version__
 from ._results import *  # noqa: F401,F403
 from .analysis import *  # noqa: F401,F403
@@ -23,13 +23,15 @@ from .errors import *  # noqa: F401,F403
 from .estimators import *  # noqa: F401,F403
 from .flux import *  # noqa: F401,F403
 from .nets import *  # noqa: F401,F403
+from .rate import *  # noqa: F401,F403
 
 __all__ = (
-    ["__version__", "distributed", "errors", "flux"]
+    ["__version__", "distributed", "errors", "flux", "rate"]
     + estimators.__all__
     + [n for n in _results.__all__ if n != "LN2"]
     + nets.__all__
     + flux.__all__
+    + rate.__all__
     + analysis.__all__
     + errors.__all__
 )

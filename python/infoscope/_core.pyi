@@ -33,6 +33,8 @@ __all__ = [
     "generate_trials",
     "gradient_snr_of",
     "information_plane_of",
+    "information_rate",
+    "information_rate_params",
     "kt_noise_sweep",
     "plugin_flux",
     "read_experiment",
@@ -291,5 +293,9 @@ def evolve(
     threads: Optional[int] = None,
 ) -> Dict[str, Any]: ...
 def write_evolution_state(state: str, path: _Path) -> None: ...
+def information_rate(
+    x: _Array, y: _Array, params: str = "{}", threads: Optional[int] = None
+) -> Dict[str, Any]: ...
+def information_rate_params(params: str = "{}") -> Dict[str, Any]: ...
 
 def _panic_for_test() -> None: ...

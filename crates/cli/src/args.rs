@@ -44,6 +44,9 @@ pub enum Command {
     /// Information flux I[x(t); x(t+1)] of stochastic binary networks (from W and b files, or
     /// drawn from a weight ensemble): exact, sampled, correlation proxies and attractors.
     Flux(crate::flux::FluxArgs),
+    /// Information rate between two time series (Welch coherence): per unit time, per sample,
+    /// and its density over frequency.
+    Rate(crate::rate::RateArgs),
 }
 
 /// Printed unit.

@@ -13,6 +13,7 @@ mod methods;
 mod network;
 mod output;
 mod pairwise;
+mod rate;
 mod report;
 mod spec_args;
 
@@ -100,6 +101,7 @@ fn run(command: Command) -> anyhow::Result<()> {
         Command::Run(args) => experiment::run(&args),
         Command::Analyze(args) => experiment::analyze(&args),
         Command::Flux(args) => flux::run(&args),
+        Command::Rate(args) => rate::run(&args),
     }
 }
 

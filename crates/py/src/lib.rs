@@ -27,6 +27,7 @@ pub(crate) mod flux_experiment;
 pub(crate) mod ints;
 pub(crate) mod json;
 pub(crate) mod nets;
+pub(crate) mod rate;
 pub(crate) mod threads;
 
 use pyo3::prelude::*;
@@ -75,6 +76,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         flux_experiment::run_flux_experiment_in,
         flux_experiment::write_flux_report_of,
         evolution::write_evolution_state,
+        rate::information_rate,
+        rate::information_rate_params,
     );
     Ok(())
 }
