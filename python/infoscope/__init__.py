@@ -15,10 +15,11 @@ has ``.nats`` and ``.bits`` (the flux results: ``*_nats`` and ``*_bits`` fields)
 array([1., 0., 0.])
 """
 
-from . import _results, analysis, distributed, errors, estimators, flux, nets, rate
+from . import _results, analysis, balanced, distributed, errors, estimators, flux, nets, rate
 from ._core import __version__
 from ._results import *  # noqa: F401,F403
 from .analysis import *  # noqa: F401,F403
+from .balanced import *  # noqa: F401,F403
 from .errors import *  # noqa: F401,F403
 from .estimators import *  # noqa: F401,F403
 from .flux import *  # noqa: F401,F403
@@ -26,12 +27,13 @@ from .nets import *  # noqa: F401,F403
 from .rate import *  # noqa: F401,F403
 
 __all__ = (
-    ["__version__", "distributed", "errors", "flux", "rate"]
+    ["__version__", "balanced", "distributed", "errors", "flux", "rate"]
     + estimators.__all__
     + [n for n in _results.__all__ if n != "LN2"]
     + nets.__all__
     + flux.__all__
     + rate.__all__
+    + balanced.__all__
     + analysis.__all__
     + errors.__all__
 )

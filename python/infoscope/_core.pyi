@@ -21,6 +21,7 @@ __all__ = [
     "analysis_check",
     "analysis_defaults",
     "analyze_recording",
+    "balanced_experiment_check",
     "bh_q_values",
     "binned_symbols",
     "experiment_check",
@@ -37,18 +38,22 @@ __all__ = [
     "information_rate_params",
     "kt_noise_sweep",
     "plugin_flux",
+    "read_balanced_experiment",
     "read_experiment",
     "read_flux_experiment",
     "read_recording",
     "recording_meta_defaults",
     "results_of",
     "rooks_ensemble",
+    "run_balanced_experiment_in",
     "run_experiment_in",
     "run_flux_experiment_in",
+    "simulate_balanced",
     "surrogate_row_orders",
     "_panic_for_test",
     "train_leaky",
     "wdb_ensemble",
+    "write_balanced_report_of",
     "write_evolution_state",
     "write_flux_report_of",
     "write_recording",
@@ -297,5 +302,28 @@ def information_rate(
     x: _Array, y: _Array, params: str = "{}", threads: Optional[int] = None
 ) -> Dict[str, Any]: ...
 def information_rate_params(params: str = "{}") -> Dict[str, Any]: ...
+def simulate_balanced(
+    b: float,
+    params: str = "{}",
+    steps: int = 65536,
+    trials: int = 1,
+    burn_in: int = 0,
+    per_trial_stimulus: bool = False,
+    seed: int = 0,
+    precision: str = "f32",
+    threads: Optional[int] = None,
+) -> Dict[str, Any]: ...
+def read_balanced_experiment(path: _Path) -> str: ...
+def balanced_experiment_check(sections: str) -> str: ...
+def run_balanced_experiment_in(
+    experiment: str,
+    out: _Path,
+    resume: bool = False,
+    progress: _Progress = None,
+    threads: Optional[int] = None,
+) -> str: ...
+def write_balanced_report_of(
+    results: str, out: _Path, unit: str = "bits", png: bool = False, title: str = ...
+) -> str: ...
 
 def _panic_for_test() -> None: ...

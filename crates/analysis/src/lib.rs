@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 mod assemble;
+pub mod balanced;
 pub mod config;
 pub mod error;
 pub mod experiment;

@@ -99,7 +99,11 @@ pub fn run(args: &RunArgs) -> Result<()> {
     if let Some(path) = &args.experiment {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the experiment file {}", path.display()))?;
-        if infoscope_analysis::flux::is_flux_experiment(&text, &path.display().to_string())? {
+        let origin = path.display().to_string();
+        if infoscope_analysis::balanced::is_balanced_experiment(&text, &origin)? {
+            return crate::balanced_run::run(args, path);
+        }
+        if infoscope_analysis::flux::is_flux_experiment(&text, &origin)? {
             return crate::flux_run::run(args, path);
         }
     }

@@ -161,6 +161,16 @@ pub fn is_run_file(rel: &Path) -> bool {
             n.starts_with("run_") && ext(n, &[".json", "_weights.npy", "_bias.npy"])
         }
         ["networks", n] => ext(n, &[".json"]),
+        // A balanced experiment's files.
+        ["sweep", "runs.json"] => true,
+        ["training", s, n] => {
+            s.strip_prefix('S')
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                && matches!(
+                    *n,
+                    "checkpoint.safetensors" | "log.json" | "run.json" | "J.npy"
+                )
+        }
         _ => false,
     }
 }

@@ -3,6 +3,7 @@
 //! Parsing and printing only; every number comes from the library crates (DESIGN.md §1).
 
 mod args;
+mod balanced_run;
 mod demo;
 mod estimate;
 mod experiment;

@@ -19,6 +19,7 @@
 
 pub(crate) mod analysis;
 pub(crate) mod arrays;
+pub(crate) mod balanced;
 pub(crate) mod errors;
 pub(crate) mod estimators;
 pub(crate) mod evolution;
@@ -78,6 +79,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         evolution::write_evolution_state,
         rate::information_rate,
         rate::information_rate_params,
+        balanced::simulate_balanced,
+        balanced::read_balanced_experiment,
+        balanced::balanced_experiment_check,
+        balanced::run_balanced_experiment_in,
+        balanced::write_balanced_report_of,
     );
     Ok(())
 }

@@ -1,5 +1,5 @@
 //! Line charts: curves over time or training steps, with shaded bound bands, reference lines,
-//! task epochs and scattered markers; linear or logarithmic axes. Points that are not finite
+//! task epochs, scattered markers and error bars; linear or logarithmic axes. Points that are not finite
 //! (or not positive on a logarithmic axis) break a line, or are left out of a scatter, rather
 //! than reach the drawing library.
 
@@ -52,6 +52,16 @@ pub(crate) struct Band {
     pub upper: Vec<(f64, f64)>,
 }
 
+/// Vertical error bars (a mean ± its spread), one per point, each with short caps; drawn over
+/// the scatters and under the lines.
+#[derive(Clone, Debug)]
+pub(crate) struct ErrorBars {
+    /// Colour.
+    pub color: RGBColor,
+    /// `(x, lower, upper)` per bar in display units; a bar that cannot be placed is left out.
+    pub bars: Vec<(f64, f64, f64)>,
+}
+
 /// A labelled horizontal reference line (a ceiling such as H(X)).
 #[derive(Clone, Debug)]
 pub(crate) struct HLine {
@@ -89,6 +99,8 @@ pub(crate) struct LineChart {
     pub bands: Vec<Band>,
     /// Scattered markers, drawn under the lines.
     pub scatter: Vec<Scatter>,
+    /// Error bars, drawn over the markers and under the lines.
+    pub errors: Vec<ErrorBars>,
     /// Reference lines.
     pub hlines: Vec<HLine>,
     /// Task epochs, shaded behind everything.
@@ -131,6 +143,7 @@ impl LineChart {
                 .iter()
                 .flat_map(|s| s.points.iter().map(|p| p.0)),
         );
+        xs.extend(self.errors.iter().flat_map(|e| e.bars.iter().map(|b| b.0)));
         xs
     }
 
@@ -151,6 +164,12 @@ impl LineChart {
                 .iter()
                 .flat_map(|s| s.points.iter().filter(|p| p.0.is_finite()).map(|p| p.1)),
         );
+        ys.extend(self.errors.iter().flat_map(|e| {
+            e.bars
+                .iter()
+                .filter(|b| b.0.is_finite())
+                .flat_map(|b| [b.1, b.2])
+        }));
         ys.extend(self.hlines.iter().map(|h| h.y));
         ys
     }
@@ -340,8 +359,8 @@ where
         .y_desc(chart.y_desc.as_str())
         .axis_desc_style(style::text(17.0))
         .label_style(style::text(15.0))
-        .x_label_formatter(&|v| format::tick(*v))
-        .y_label_formatter(&|v| format::tick(*v))
+        .x_label_formatter(&|v| axis_tick(*v, x, chart.x_log))
+        .y_label_formatter(&|v| axis_tick(*v, y, chart.y_log))
         .x_labels(9)
         .y_labels(8)
         .bold_line_style(GRID_BOLD.stroke_width(1))
@@ -403,6 +422,9 @@ where
             )?;
         }
     }
+    for errors in &chart.errors {
+        draw_error_bars(area, &|p| ctx.backend_coord(&p), chart, errors, (x, y))?;
+    }
     for series in &chart.series {
         for run in chart.runs(&series.points) {
             if run.len() == 1 {
@@ -429,6 +451,50 @@ where
     }
     let top = ctx.backend_coord(&(x.0, y.1)).1;
     epoch_names(area, &spans, top)
+}
+
+/// Draws `errors` of `chart` (spanning `x` × `y`) inside `area`, `to_px` placing a data point
+/// in absolute pixels: each bar clipped to the y range, with caps where its ends are inside it.
+fn draw_error_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    to_px: &dyn Fn((f64, f64)) -> (i32, i32),
+    chart: &LineChart,
+    errors: &ErrorBars,
+    (x, y): ((f64, f64), (f64, f64)),
+) -> Result<(), String> {
+    let (bx, by) = area.get_base_pixel();
+    let stroke = errors.color.stroke_width(2);
+    for &(px, lo, hi) in &errors.bars {
+        if !(chart.valid((px, lo)) && chart.valid((px, hi))) || px < x.0 || px > x.1 {
+            continue;
+        }
+        let (lo, hi) = (lo.min(hi), lo.max(hi));
+        let (a, b) = (lo.max(y.0), hi.min(y.1));
+        if a > b {
+            continue;
+        }
+        let (cx, bottom) = to_px((px, a));
+        let (_, top) = to_px((px, b));
+        let (cx, bottom, top) = (cx - bx, bottom - by, top - by);
+        area.draw(&PathElement::new(vec![(cx, bottom), (cx, top)], stroke))
+            .map_err(err)?;
+        for (end, at) in [(lo, bottom), (hi, top)] {
+            if end >= y.0 && end <= y.1 {
+                area.draw(&PathElement::new(vec![(cx - 5, at), (cx + 5, at)], stroke))
+                    .map_err(err)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The tick label of `v` on an axis spanning `range`, logarithmic when `log`.
+fn axis_tick(v: f64, range: (f64, f64), log: bool) -> String {
+    if log {
+        format::tick(v)
+    } else {
+        format::linear_tick(v, range)
+    }
 }
 
 /// The middle of a range, geometric on a logarithmic axis.
@@ -551,6 +617,30 @@ pub(crate) mod tests {
         assert!(tags.iter().all(|t| t.starts_with("circle")), "{tags:?}");
         assert!(has_text(&svg, "points"));
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn error_bars_set_the_axis_and_are_clipped_to_a_fixed_range() {
+        let color = RGBColor(0x12, 0x34, 0x56);
+        let bars = ErrorBars {
+            color,
+            bars: vec![(1.0, 1.0, 3.0), (2.0, 2.0, 9.0), (f64::NAN, 0.0, 1.0)],
+        };
+        let chart = LineChart {
+            errors: vec![bars],
+            ..LineChart::default()
+        };
+        let (y0, y1) = chart.y_bounds();
+        assert!(y0 <= 1.0 && y1 >= 9.0);
+        let strokes = |svg: &str| svg.matches("stroke=\"#123456\"").count();
+        // Two bars, each a vertical line and two caps; the NaN bar is left out.
+        assert_eq!(strokes(&svg_of(chart.clone())), 6);
+        // The second bar reaches above a fixed range: clipped, without its upper cap.
+        let fixed = LineChart {
+            y_range: Some((0.0, 5.0)),
+            ..chart
+        };
+        assert_eq!(strokes(&svg_of(fixed)), 5);
     }
 
     #[test]

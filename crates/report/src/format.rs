@@ -46,6 +46,16 @@ pub(crate) fn tick(x: f64) -> String {
     trim(x, 4)
 }
 
+/// A tick label of a linear axis spanning `range`: [`tick`], with a value within rounding error
+/// of 0 (a millionth of a millionth of the span) read as 0 rather than, say, `-2.22e-16`.
+pub(crate) fn linear_tick(x: f64, (lo, hi): (f64, f64)) -> String {
+    if x.abs() <= 1e-12 * (hi - lo).abs() {
+        tick(0.0)
+    } else {
+        tick(x)
+    }
+}
+
 /// A file-name slug of `name`: lowercase ASCII letters and digits, other runs as `_`.
 pub(crate) fn slug(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -172,6 +182,13 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_rounding_residue_on_a_linear_axis_reads_zero() {
+        assert_eq!(linear_tick(-2.220_446e-16, (-1.1, 0.1)), "0");
+        assert_eq!(linear_tick(0.25, (-1.1, 0.1)), "0.25");
+        assert_eq!(linear_tick(1e-5, (0.0, 1e-4)), "1.00e-5");
+    }
 
     #[test]
     fn slugs_are_unique_and_safe() {

@@ -1,18 +1,20 @@
 //! # infoscope-report
 //!
 //! Brief overview: turns the [`Results`] of `infoscope-analysis` (the Go-task experiment) or
-//! its [`FluxResults`] (the flux experiment, `kind = "flux"`) into figures and one
-//! self-contained HTML page. It never recomputes a number: it converts units (nats to bits, steps
-//! to milliseconds) and takes simple summaries for axes and tables (minimum, maximum and the time
-//! of the maximum of a curve, counts of peak times per bin, the largest weight magnitude).
+//! its [`FluxResults`] (the flux experiment, `kind = "flux"`) or its [`BalancedResults`] (the
+//! balanced-network experiment, `kind = "balanced"`) into figures and one self-contained HTML
+//! page. It never recomputes a number: it converts units (nats to bits, steps to milliseconds)
+//! and takes simple summaries for axes and tables (minimum, maximum and the time of the maximum
+//! of a curve, counts of peak times per bin, the largest weight magnitude).
 //!
-//! - [`figures`] (and [`flux_figures`]) draws every figure as an SVG string ([`Figure`]).
-//! - [`render_html`] (and [`render_flux_html`]) lays the figures, summary tables and settings
-//!   out as one HTML page with the SVGs inline, the CSS inline, no external resource and no
-//!   JavaScript.
-//! - [`write_report`] (and [`write_flux_report`]) writes `report.html` and
-//!   `figures/NAME.svg` (plus `NAME.png` when [`ReportOptions::png`] is set), each file
-//!   atomically.
+//! - [`figures`] (and [`flux_figures`], [`balanced_figures`]) draws every figure as an SVG
+//!   string ([`Figure`]).
+//! - [`render_html`] (and [`render_flux_html`], [`render_balanced_html`]) lays the figures,
+//!   summary tables and settings out as one HTML page with the SVGs inline, the CSS inline, no
+//!   external resource and no JavaScript.
+//! - [`write_report`] (and [`write_flux_report`], [`write_balanced_report`]) writes
+//!   `report.html` and `figures/NAME.svg` (plus `NAME.png` when [`ReportOptions::png`] is set),
+//!   each file atomically.
 //! - [`ReportOptions`] chooses the unit of the axes and tables ([`Unit`]), PNG output and the
 //!   page title; [`ReportError`] says what went wrong.
 //!
@@ -49,6 +51,7 @@ use std::path::{Path, PathBuf};
 
 pub use infoscope_analysis as analysis;
 use infoscope_analysis::Results;
+use infoscope_analysis::balanced::BalancedResults;
 pub use infoscope_analysis::estimators::Unit;
 use infoscope_analysis::flux::FluxResults;
 
@@ -224,6 +227,68 @@ pub fn write_flux_report(
     let specs = specs::flux::build(results, options.unit);
     write_files(&specs, dir, options, |figures| {
         render_flux_html(results, figures, options)
+    })
+}
+
+/// Draws every figure of a balanced-network experiment's `results` as SVG, in report order: the
+/// information rate against the balance factor b with its least-squares line per g
+/// (`rate_vs_balance`), the rate density r(f) per g at the smallest and largest b every g
+/// shares (`rate_density`), the population time constants and the cancellation index against
+/// b (`time_constant_vs_balance`), the test error, balance, cancellation and rate over
+/// training per S (`training_curves`), the eigenvalues of J·diag(φ′) before and after training
+/// (`eigenvalues`) and the trained couplings in cluster order (`couplings_by_cluster`). Rates
+/// are converted from nats/τ to [`ReportOptions::unit`] per τ. A figure whose data are absent
+/// (the sweep or training not run, no rate, no clusters because every S is 1) is skipped;
+/// [`render_balanced_html`] says why.
+///
+/// # Errors
+///
+/// As [`figures`].
+pub fn balanced_figures(
+    results: &BalancedResults,
+    options: &ReportOptions,
+) -> Result<Vec<Figure>, ReportError> {
+    font::ensure_registered()?;
+    specs::balanced::build(results, options.unit)
+        .iter()
+        .map(render::to_figure)
+        .collect()
+}
+
+/// Lays the balanced-network experiment's `figures` (from [`balanced_figures`]) out as one
+/// self-contained HTML page: the title; the sweep (its settings, per grid point the trials
+/// with and without a rate, the rate's mean and standard deviation, the time constants, the
+/// cancellation index, the mean population rate and the first failure; per g the
+/// least-squares line of the rate against b); the training runs (per S the epochs and the test
+/// error, balance, cancellation and rate at the start and the end, the clusters and any early
+/// stop); each figure with its title and caption, or why it is not drawn; every setting, seed
+/// and version. All text is HTML-escaped; the page has no external resource and no script.
+#[must_use]
+pub fn render_balanced_html(
+    results: &BalancedResults,
+    figures: &[Figure],
+    options: &ReportOptions,
+) -> String {
+    html::balanced::render(results, figures, options)
+}
+
+/// Writes the balanced-network experiment's report: `dir/report.html` and
+/// `dir/figures/NAME.svg` (plus `NAME.png` when [`ReportOptions::png`] is set) for every figure
+/// of [`balanced_figures`], creating the folders as needed, each file atomically (a temporary
+/// file renamed into place).
+///
+/// # Errors
+///
+/// As [`write_report`].
+pub fn write_balanced_report(
+    results: &BalancedResults,
+    dir: &Path,
+    options: &ReportOptions,
+) -> Result<ReportFiles, ReportError> {
+    font::ensure_registered()?;
+    let specs = specs::balanced::build(results, options.unit);
+    write_files(&specs, dir, options, |figures| {
+        render_balanced_html(results, figures, options)
     })
 }
 

@@ -121,8 +121,8 @@ pub fn is_flux_experiment(text: &str, origin: &str) -> Result<bool> {
         Some(other) => Err(AnalysisError::Experiment {
             path: origin.into(),
             detail: format!(
-                "unknown experiment kind {other}; expected \"flux\" (or no kind for the Go-task \
-                 experiment)"
+                "unknown experiment kind {other}; expected \"flux\" or \"balanced\" (or no kind \
+                 for the Go-task experiment)"
             ),
         }),
     }

@@ -1,8 +1,10 @@
 //! The self-contained `report.html` pages: the pieces every page shares (the frame with its
 //! style sheet, figures with their captions, tables, the settings section), the Go-task
-//! report's page ([`go`]) and the flux experiment's page ([`flux`]). Every text is escaped
-//! here; a page has no script and no external resource.
+//! report's page ([`go`]), the flux experiment's page ([`flux`]) and the balanced-network
+//! experiment's page ([`balanced`]). Every text is escaped here; a page has no script and no
+//! external resource.
 
+pub(crate) mod balanced;
 pub(crate) mod flux;
 pub(crate) mod go;
 

@@ -5,8 +5,10 @@
 //! - [`neurons`]: the neuron × time heatmap and the peak-time histogram;
 //! - [`training`]: the information plane and the gradient SNR;
 //! - [`comparison`]: the side-by-side figures of several networks;
-//! - [`flux`]: the figures of a flux experiment (its own report).
+//! - [`flux`]: the figures of a flux experiment (its own report);
+//! - [`balanced`]: the figures of a balanced-network experiment (its own report).
 
+pub(crate) mod balanced;
 mod comparison;
 pub(crate) mod flux;
 mod mi;
