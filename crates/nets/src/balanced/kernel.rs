@@ -1,0 +1,73 @@
+//! The recurrent product J·φ(h) for a batch of trials, register-blocked over the trials.
+//!
+//! Every trial's sum runs over the neurons in one fixed order (eight interleaved partial sums,
+//! combined pairwise, then the tail), whatever the block it sits in, so a trial's result is
+//! bit-identical for any batch size and any thread count.
+
+use rayon::prelude::*;
+
+use super::real::Real;
+
+/// Interleaved partial sums per trial.
+const LANES: usize = 8;
+
+/// Trials per register block.
+const BLOCK: usize = 4;
+
+/// Below this many multiply-adds per step, run on the calling thread.
+const PARALLEL_WORK: usize = 1 << 16;
+
+/// `out[i * b + t] = Σ_k j[i * n + k] · rates[t * n + k]` for the `b` trials of `rates`
+/// (trial-major, `b × n`); `j` is row-major `n × n`; `out` is neuron-major `n × b`.
+pub(crate) fn recurrent<F: Real>(out: &mut [F], j: &[F], rates: &[F], n: usize, b: usize) {
+    let rows_per_task = (PARALLEL_WORK / (n * b).max(1)).max(1);
+    if n * n * b < PARALLEL_WORK {
+        row_range(out, j, rates, n, b, 0);
+    } else {
+        out.par_chunks_mut(rows_per_task * b)
+            .enumerate()
+            .for_each(|(c, chunk)| row_range(chunk, j, rates, n, b, c * rows_per_task));
+    }
+}
+
+/// The rows `first..first + out.len() / b`.
+fn row_range<F: Real>(out: &mut [F], j: &[F], rates: &[F], n: usize, b: usize, first: usize) {
+    for (r, dst) in out.chunks_exact_mut(b).enumerate() {
+        let i = first + r;
+        let row = &j[i * n..(i + 1) * n];
+        let mut t = 0;
+        while t + BLOCK <= b {
+            let sums = dots::<F, BLOCK>(row, rates, n, t);
+            dst[t..t + BLOCK].copy_from_slice(&sums);
+            t += BLOCK;
+        }
+        while t < b {
+            dst[t] = dots::<F, 1>(row, rates, n, t)[0];
+            t += 1;
+        }
+    }
+}
+
+/// The dot products of `row` with trials `t0..t0 + T` of `rates`.
+#[inline(always)]
+fn dots<F: Real, const T: usize>(row: &[F], rates: &[F], n: usize, t0: usize) -> [F; T] {
+    let r: [&[F]; T] = std::array::from_fn(|t| &rates[(t0 + t) * n..(t0 + t + 1) * n]);
+    let mut acc = [[F::ZERO; LANES]; T];
+    let whole = n / LANES * LANES;
+    for (c, jr) in row[..whole].chunks_exact(LANES).enumerate() {
+        for t in 0..T {
+            let x = &r[t][c * LANES..(c + 1) * LANES];
+            for l in 0..LANES {
+                acc[t][l] = acc[t][l] + jr[l] * x[l];
+            }
+        }
+    }
+    std::array::from_fn(|t| {
+        let a = &acc[t];
+        let mut s = ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+        for k in whole..n {
+            s = s + row[k] * r[t][k];
+        }
+        s
+    })
+}
