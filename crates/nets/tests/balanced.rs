@@ -155,13 +155,21 @@ fn small_net(n: usize) -> BalancedNetwork {
 #[test]
 fn trials_do_not_depend_on_the_batch_size() {
     let net = small_net(37);
-    for per_trial in [StimulusMode::Shared, StimulusMode::PerTrial] {
+    let cases = [
+        (StimulusMode::Shared, Product::Sparse),
+        (StimulusMode::PerTrial, Product::Sparse),
+        (StimulusMode::Shared, Product::Dense),
+    ];
+    for (per_trial, product) in cases {
         let run = |b: usize| {
             let mut o = SimOptions::new(200, b, 4);
             o.burn_in = 10;
             o.record = 3;
             o.stimulus = per_trial;
-            Simulator::<f64>::new(&net).unwrap().run(&o).unwrap()
+            Simulator::<f64>::with_product(&net, product)
+                .unwrap()
+                .run(&o)
+                .unwrap()
         };
         let (one, three, six) = (run(1), run(3), run(6));
         for other in [&three, &six] {

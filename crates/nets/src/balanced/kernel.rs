@@ -71,3 +71,47 @@ fn dots<F: Real, const T: usize>(row: &[F], rates: &[F], n: usize, t0: usize) ->
         s
     })
 }
+
+/// Rows per block of the sparse kernel (the block's currents of every trial stay in cache).
+pub(crate) const SPARSE_ROWS: usize = 256;
+
+/// The sparse-rate product: for every block of [`SPARSE_ROWS`] neurons and every trial t,
+/// `out[t] = Σ_{k: rates[t, k] ≠ 0} rates[t, k] · jt[k, block]`, summed in increasing k.
+/// `jt` is Jᵀ (row k = the outgoing couplings of neuron k), so only the columns of active
+/// neurons are read (ReLU rates are mostly 0). `out` is block-major: block β holds its
+/// `B × len_β` currents trial-major. Each (t, i) sum has a fixed order, independent of the
+/// batch and of the threads.
+pub(crate) fn recurrent_sparse<F: Real>(out: &mut [F], jt: &[F], rates: &[F], n: usize, b: usize) {
+    let run = |(blk, dst): (usize, &mut [F])| {
+        let i0 = blk * SPARSE_ROWS;
+        let len = SPARSE_ROWS.min(n - i0);
+        dst.fill(F::ZERO);
+        for k in 0..n {
+            let col = &jt[k * n + i0..k * n + i0 + len];
+            for t in 0..b {
+                let r = rates[t * n + k];
+                if r != F::ZERO {
+                    let o = &mut dst[t * len..(t + 1) * len];
+                    o.iter_mut().zip(col).for_each(|(o, c)| *o = *o + r * *c);
+                }
+            }
+        }
+    };
+    if n * n * b < PARALLEL_WORK {
+        out.chunks_mut(SPARSE_ROWS * b).enumerate().for_each(run);
+    } else {
+        out.par_chunks_mut(SPARSE_ROWS * b)
+            .enumerate()
+            .for_each(run);
+    }
+}
+
+/// Where (trial t, neuron i)'s current sits in the block-major output of
+/// [`recurrent_sparse`].
+#[inline]
+pub(crate) fn sparse_index(n: usize, b: usize, t: usize, i: usize) -> usize {
+    let blk = i / SPARSE_ROWS;
+    let i0 = blk * SPARSE_ROWS;
+    let len = SPARSE_ROWS.min(n - i0);
+    i0 * b + t * len + (i - i0)
+}

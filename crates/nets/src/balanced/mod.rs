@@ -34,7 +34,7 @@ pub use clusters::{ClusterStructure, Profiles, cluster_structure};
 pub use network::BalancedNetwork;
 pub use params::{BalancedParams, InputWeights, MAX_BALANCED_NEURONS, Phi};
 pub use real::Real;
-pub use simulate::{Cancellation, Run, SimOptions, Simulator, StimulusMode};
+pub use simulate::{Cancellation, Product, Run, SimOptions, Simulator, StimulusMode};
 pub use spectrum::jacobian_spectrum;
 pub use stimulus::{OuScale, OuStart, OuStimulus};
 pub use train::{TrackConfig, TrackGradients, TrackWeights, Trainer, train};

@@ -15,7 +15,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::kernel::recurrent;
+use super::kernel::{recurrent, recurrent_sparse, sparse_index};
 use super::network::BalancedNetwork;
 use super::params::Phi;
 use super::real::Real;
@@ -66,12 +66,29 @@ impl SimOptions {
     }
 }
 
+/// How the recurrent product J·φ(h) is computed (both give a fixed summation order per
+/// trial, so either is bit-identical across batch sizes and thread counts; they differ from
+/// each other in the last bits).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Product {
+    /// A dense product over all neurons, register-blocked over the trials (the default; on
+    /// the Figure-1 set-up it matched faer's sequential product, see `examples/balanced_bench.rs`).
+    #[default]
+    Dense,
+    /// Skip silent neurons: accumulate the columns of J of the active ones only. It reads
+    /// less memory when most ReLU rates are 0 but was 2–3× slower than [`Product::Dense`] in
+    /// our measurement (the transient from h = 0, where nearly all neurons are active).
+    Sparse,
+}
+
 /// A simulator of one network in precision `F`: its couplings converted once.
 #[derive(Clone, Debug)]
 pub struct Simulator<F: Real> {
     net: BalancedNetwork,
-    /// J, row-major `N × N`, in `F`.
+    /// J in `F`: row-major for [`Product::Dense`], transposed for [`Product::Sparse`].
     j: Vec<F>,
+    product: Product,
 }
 
 /// The recorded result of a [`Simulator::run`] (arrays `[trial, time, ·]`, all `f64`).
@@ -115,6 +132,14 @@ impl<F: Real> Simulator<F> {
     /// [`NetsError::TooLarge`](crate::NetsError::TooLarge) (argument `n`) when the converted
     /// couplings do not fit the memory budget.
     pub fn new(net: &BalancedNetwork) -> Result<Self> {
+        Self::with_product(net, Product::Dense)
+    }
+
+    /// A simulator of `net` computing the recurrent product as `product` says.
+    ///
+    /// # Errors
+    /// As [`Simulator::new`].
+    pub fn with_product(net: &BalancedNetwork, product: Product) -> Result<Self> {
         let n = net.params().n;
         check_memory(
             "n",
@@ -122,10 +147,16 @@ impl<F: Real> Simulator<F> {
             (n as u128) * (n as u128) * std::mem::size_of::<F>() as u128,
             "use fewer neurons",
         )?;
-        let j = net.couplings().iter().map(|&v| F::from_f64(v)).collect();
+        let c = net.couplings();
+        let c = match product {
+            Product::Dense => c,
+            Product::Sparse => c.reversed_axes(),
+        };
+        let j = c.iter().map(|&v| F::from_f64(v)).collect();
         Ok(Self {
             net: net.clone(),
             j,
+            product,
         })
     }
 
@@ -217,8 +248,10 @@ struct State<F: Real> {
     h: Vec<F>,
     /// φ(h), trial-major.
     rates: Vec<F>,
-    /// J φ(h), neuron-major `N × B`.
+    /// J φ(h), laid out as `index` says.
     rec: Vec<F>,
+    /// Where (trial, neuron)'s current sits in `rec`: `index(n, b, t, i)`.
+    index: fn(usize, usize, usize, usize) -> usize,
     /// The drive, trial-major.
     ext: Vec<F>,
     /// The OU fluctuation per stimulus stream (`streams × S`).
@@ -247,6 +280,7 @@ impl<F: Real> State<F> {
             h: vec![F::ZERO; n * b],
             rates: vec![F::ZERO; n * b],
             rec: vec![F::ZERO; n * b],
+            index: |_, b, t, i| i * b + t,
             ext: vec![F::ZERO; n * b],
             ou,
             stim_rngs,
@@ -284,7 +318,17 @@ impl<F: Real> State<F> {
         for (r, h) in self.rates.iter_mut().zip(&self.h) {
             *r = F::from_f64(phi.value(h.to_f64()));
         }
-        recurrent(&mut self.rec, &sim.j, &self.rates, n, b);
+        let index: fn(usize, usize, usize, usize) -> usize = match sim.product {
+            Product::Dense => {
+                recurrent(&mut self.rec, &sim.j, &self.rates, n, b);
+                |_, b, t, i| i * b + t
+            }
+            Product::Sparse => {
+                recurrent_sparse(&mut self.rec, &sim.j, &self.rates, n, b);
+                sparse_index
+            }
+        };
+        self.index = index;
         let k = F::from_f64(p.dt() / p.tau);
         let noise = p.sigma * (p.dt() / p.tau).sqrt();
         let rec = &self.rec;
@@ -294,14 +338,14 @@ impl<F: Real> State<F> {
                 .zip(self.ext.par_chunks(n))
                 .zip(self.noise_rngs.par_iter_mut())
                 .enumerate()
-                .for_each(|(t, ((h, ext), rng))| update(h, ext, rng, rec, t, b, k, noise));
+                .for_each(|(t, ((h, ext), rng))| update(h, ext, rng, rec, index, t, b, k, noise));
         } else {
             self.h
                 .chunks_exact_mut(n)
                 .zip(self.ext.chunks_exact(n))
                 .zip(self.noise_rngs.iter_mut())
                 .enumerate()
-                .for_each(|(t, ((h, ext), rng))| update(h, ext, rng, rec, t, b, k, noise));
+                .for_each(|(t, ((h, ext), rng))| update(h, ext, rng, rec, index, t, b, k, noise));
         }
     }
 
@@ -331,7 +375,7 @@ impl<F: Real> State<F> {
             let mut mr = out.mean_recurrent.row_mut(trial);
             for i in 0..n {
                 me[i] += ext[i].to_f64();
-                mr[i] += self.rec[i * b + trial].to_f64();
+                mr[i] += self.rec[(self.index)(n, b, trial, i)].to_f64();
             }
         }
         active
@@ -346,18 +390,20 @@ fn update<F: Real>(
     ext: &[F],
     rng: &mut Xoshiro256PlusPlus,
     rec: &[F],
+    index: fn(usize, usize, usize, usize) -> usize,
     t: usize,
     b: usize,
     k: F,
     noise: f64,
 ) {
+    let n = h.len();
     for (i, (hi, e)) in h.iter_mut().zip(ext).enumerate() {
         let z = if noise > 0.0 {
             noise * rng.sample::<f64, _>(StandardNormal)
         } else {
             0.0
         };
-        *hi = *hi + k * ((rec[i * b + t] + *e) - *hi) + F::from_f64(z);
+        *hi = *hi + k * ((rec[index(n, b, t, i)] + *e) - *hi) + F::from_f64(z);
     }
 }
 

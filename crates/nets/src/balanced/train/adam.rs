@@ -24,12 +24,12 @@ impl Moments {
         (lr, beta1, beta2, eps): (f64, f64, f64, f64),
     ) {
         let t = i32::try_from(t).unwrap_or(i32::MAX);
-        let c1 = 1.0 - beta1.powi(t);
-        let c2 = 1.0 - beta2.powi(t);
+        let step = lr / (1.0 - beta1.powi(t));
+        let inv_c2 = 1.0 / (1.0 - beta2.powi(t));
         for (((p, g), m), v) in theta.iter_mut().zip(grad).zip(&mut self.m).zip(&mut self.v) {
             *m = beta1 * *m + (1.0 - beta1) * g;
             *v = beta2 * *v + (1.0 - beta2) * g * g;
-            *p -= lr * (*m / c1) / ((*v / c2).sqrt() + eps);
+            *p -= step * *m / ((*v * inv_c2).sqrt() + eps);
         }
     }
 }
