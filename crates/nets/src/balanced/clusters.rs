@@ -146,9 +146,9 @@ fn kmeans(points: &Array2<f64>, k: usize, seed: u64, restart: u64) -> (f64, Vec<
             sums.row_mut(l).scaled_add(1.0, &points.row(a));
             counts[l] += 1;
         }
-        for c in 0..k {
-            if counts[c] > 0 {
-                let inv = 1.0 / counts[c] as f64;
+        for (c, &count) in counts.iter().enumerate() {
+            if count > 0 {
+                let inv = 1.0 / count as f64;
                 centroids.row_mut(c).assign(&sums.row(c).mapv(|v| v * inv));
             }
         }

@@ -10,7 +10,7 @@
 //!   cancellation index, the linearised time constant and the rate's autocorrelation time;
 //! - [`spectrum`]: the eigenvalues of J·diag(φ'(h)) ([`jacobian_spectrum`]);
 //! - [`clusters`]: seeded k-means on the rows or columns of J ([`cluster_structure`]);
-//! - [`train`]: the code's tracking task trained by BPTT + Adam ([`Trainer`]).
+//! - [`mod@train`]: the code's tracking task trained by BPTT + Adam ([`Trainer`]).
 //!
 //! Stability: the Figure-1 network (N = 4096, g = 2, ReLU) keeps bounded rates only when the
 //! mean inhibition is strong enough; b ≳ 2 was stable in our runs, while small b can run away
