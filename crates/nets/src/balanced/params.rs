@@ -96,8 +96,8 @@ impl BalancedParams {
     /// N(−b·J_0/N, g²/N), input b·I(t) to every neuron with I(t) the paper's OU stimulus
     /// ([`OuStimulus::paper`]: I_0 = 1, I_1 = 0.1, τ_s = τ).
     ///
-    /// With this ReLU network the rates stay bounded only for strong enough inhibition:
-    /// b ≳ 2 was stable in our runs, smaller b can run away (see the module documentation).
+    /// With this ReLU network the rates stay near the balanced value only for strong enough
+    /// inhibition: use b ≳ 2 (measured rates per b in the [module documentation](super)).
     #[must_use]
     pub fn figure1(b: f64) -> Self {
         let dt = 1.0 / 1024.0;
