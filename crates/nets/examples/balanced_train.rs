@@ -34,11 +34,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             start.cancellation().population
         );
         let t0 = Instant::now();
+        let mut log = Vec::new();
         let mut trainer = train(config, 1, (epochs / 10).max(1), |t, loss| {
-            println!("  epoch {:>7}  train loss {loss:.4}", t.epoch());
+            log.push((t.epoch(), loss, t.balance()));
             std::ops::ControlFlow::Continue(())
         })?;
         let secs = t0.elapsed().as_secs_f64();
+        for (epoch, loss, balance) in log {
+            println!("  epoch {epoch:>7}  train loss {loss:.4}  balance {balance:.3}");
+        }
         println!(
             "S = {s}: end    test loss {:.4}  balance {:.3}  cancellation {:.3}  ({epochs} epochs in {secs:.1} s)",
             trainer.test_error(),
