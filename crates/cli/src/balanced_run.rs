@@ -123,7 +123,11 @@ fn summary(r: &BalancedResults, unit: Unit) {
                 p.time_constant.unwrap_or(f64::NAN),
                 p.cancellation.unwrap_or(f64::NAN),
                 if p.failed > 0 {
-                    format!(", {} trials failed: {}", p.failed, p.error.as_deref().unwrap_or(""))
+                    format!(
+                        ", {} trials failed: {}",
+                        p.failed,
+                        p.error.as_deref().unwrap_or("")
+                    )
                 } else {
                     String::new()
                 }

@@ -94,7 +94,10 @@ pub(crate) fn simulate_balanced(
     d.set_item("autocorrelation_time", run.autocorrelation_time())?;
     d.set_item("active_fraction", run.active_fraction)?;
     d.set_item("cancellation", cancellation.population)?;
-    d.set_item("cancellation_per_neuron", vec_out(py, cancellation.per_neuron.to_vec()))?;
+    d.set_item(
+        "cancellation_per_neuron",
+        vec_out(py, cancellation.per_neuron.to_vec()),
+    )?;
     d.set_item("stimulus", cube_out(py, run.stimulus))?;
     d.set_item("rate", table_out(py, run.rate))?;
     d.set_item("mean_external", table_out(py, run.mean_external))?;

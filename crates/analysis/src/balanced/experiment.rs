@@ -292,13 +292,19 @@ pub fn run_balanced_experiment(
                     remove_stale(&dir.join(f))?;
                 }
             }
-            runs.push(train_run(&exp.training, s, &dir, resume, &mut |epoch, epochs| {
-                on(BalancedProgress::Epoch {
-                    channels: s,
-                    epoch,
-                    epochs,
-                })
-            })?);
+            runs.push(train_run(
+                &exp.training,
+                s,
+                &dir,
+                resume,
+                &mut |epoch, epochs| {
+                    on(BalancedProgress::Epoch {
+                        channels: s,
+                        epoch,
+                        epochs,
+                    })
+                },
+            )?);
         }
         stop(on(BalancedProgress::Done {
             name,

@@ -1,9 +1,7 @@
 //! The rate settings of a balanced experiment: the spectral estimator's parameters except the
 //! sampling interval, which is the simulation's.
 
-use infoscope_estimators::spectral::{
-    Baseline, Detrend, InformationRate, RateEstimate, Window,
-};
+use infoscope_estimators::spectral::{Baseline, Detrend, InformationRate, RateEstimate, Window};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 

@@ -292,7 +292,11 @@ pub fn sweep_network(config: &SweepConfig, point: usize, r: usize) -> Result<Vec
     let simulated = simulate(config, g, b, seed);
     let run = match simulated {
         Ok(run) => run,
-        Err(e) => return Ok((0..config.trials).map(|t| blank(t, e.to_string())).collect()),
+        Err(e) => {
+            return Ok((0..config.trials)
+                .map(|t| blank(t, e.to_string()))
+                .collect());
+        }
     };
     let estimator = config.rate.estimator(config.dt, seed, "sweep.rate")?;
     let cancellation = run.cancellation().population;
@@ -305,21 +309,21 @@ pub fn sweep_network(config: &SweepConfig, point: usize, r: usize) -> Result<Vec
         let base = SweepRun {
             mean_rate,
             time_constant: Some(time_constant),
-            autocorrelation_time: nu
-                .as_slice()
-                .map(|v| autocorrelation_time(v, run.dt)),
+            autocorrelation_time: nu.as_slice().map(|v| autocorrelation_time(v, run.dt)),
             cancellation: Some(cancellation),
             active_fraction: Some(run.active_fraction),
             error: None,
             ..blank(trial, String::new())
         };
-        out.push(match rate_or_reason(&estimator, x, nu.insert_axis(Axis(1))) {
-            Ok(est) => with_rate(base, &est),
-            Err(reason) => SweepRun {
-                error: Some(reason),
-                ..base
+        out.push(
+            match rate_or_reason(&estimator, x, nu.insert_axis(Axis(1))) {
+                Ok(est) => with_rate(base, &est),
+                Err(reason) => SweepRun {
+                    error: Some(reason),
+                    ..base
+                },
             },
-        });
+        );
     }
     Ok(out)
 }
@@ -378,9 +382,12 @@ pub fn summarise(config: &SweepConfig, runs: Vec<SweepRun>) -> SweepResults {
             let mu = m.unwrap_or(0.0);
             (rates.iter().map(|v| (v - mu).powi(2)).sum::<f64>() / (count - 1) as f64).sqrt()
         });
-        let with_density: Vec<&&SweepRun> =
-            here.iter().filter(|r| !r.density.is_empty()).collect();
-        let len = with_density.iter().map(|r| r.density.len()).min().unwrap_or(0);
+        let with_density: Vec<&&SweepRun> = here.iter().filter(|r| !r.density.is_empty()).collect();
+        let len = with_density
+            .iter()
+            .map(|r| r.density.len())
+            .min()
+            .unwrap_or(0);
         let density = (0..len)
             .map(|k| {
                 with_density.iter().map(|r| r.density[k]).sum::<f64>() / with_density.len() as f64

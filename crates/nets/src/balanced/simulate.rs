@@ -22,6 +22,12 @@ use super::real::Real;
 use super::rng::{Stream, stream};
 use crate::error::{Result, check_memory, ensure_param};
 
+/// A state whose magnitude exceeds this many times (1 + |drive| + σ) has run away.
+pub const RUNAWAY: f64 = 1e6;
+
+/// Steps between the run-away checks of a simulation (and after the last step).
+const RUNAWAY_CHECK_EVERY: usize = 64;
+
 /// Whether the trials of a run share their stimulus.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -208,23 +214,33 @@ impl<F: Real> Simulator<F> {
             final_state: Array2::zeros((b, n)),
         };
         let mut active = 0u64;
-        for step in 0..options.burn_in + t_rec {
+        let total = options.burn_in + t_rec;
+        // A state beyond this magnitude has run away (ReLU rates growing without bound): the
+        // drive and the noise set the scale of a bounded state.
+        let bound = RUNAWAY * (1.0 + (p.input_scale * p.stimulus.i0).abs() + p.sigma);
+        for step in 0..total {
             state.step(self, step > 0);
             if let Some(t) = step.checked_sub(options.burn_in) {
                 active += state.record(&mut out, t, p.phi);
             }
-        }
-        if state.h.iter().any(|v| !v.to_f64().is_finite()) {
-            return Err(crate::NetsError::Numerical {
-                what: "balanced network simulation",
-                detail: format!(
-                    "the state is not finite after {} steps (rates ran away; b = {} may be too \
-                     small for g = {})",
-                    options.burn_in + t_rec,
-                    p.b,
-                    p.g
-                ),
-            });
+            if (step + 1).is_multiple_of(RUNAWAY_CHECK_EVERY) || step + 1 == total {
+                let ok = state.h.iter().all(|v| {
+                    let v = v.to_f64();
+                    v.is_finite() && v.abs() <= bound
+                });
+                if !ok {
+                    return Err(crate::NetsError::Numerical {
+                        what: "balanced network simulation",
+                        detail: format!(
+                            "the state is not finite or exceeds {bound:.3e} after {} steps \
+                             (rates ran away; b = {} may be too small for g = {})",
+                            step + 1,
+                            p.b,
+                            p.g
+                        ),
+                    });
+                }
+            }
         }
         let denom = (t_rec as f64).recip();
         out.mean_external.mapv_inplace(|v| v * denom);
@@ -458,7 +474,7 @@ impl Run {
 }
 
 /// See [`Run::autocorrelation_time`].
-fn autocorrelation_time(x: &[f64], dt: f64) -> f64 {
+pub fn autocorrelation_time(x: &[f64], dt: f64) -> f64 {
     let t = x.len();
     if t < 2 {
         return 0.0;
