@@ -27,6 +27,7 @@ pub mod pca;
 pub mod plane;
 mod prepare;
 pub mod results;
+mod run_files;
 mod setup;
 mod successive;
 

@@ -2,13 +2,11 @@
 //! rate-against-balance sweep and the training runs, then `results.json` and `report.html`.
 //! Progress on stderr.
 
-use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use infoscope_analysis::balanced::{
     BalancedExperiment, BalancedProgress, BalancedResults, run_balanced_experiment,
 };
@@ -31,16 +29,7 @@ pub fn run(args: &RunArgs, path: &Path) -> Result<()> {
     if !(args.resume && out.join("experiment.json").exists()) {
         guard::prepare_run_dir(&out, &exp, args.force)?;
     }
-    let tty = std::io::stderr().is_terminal();
-    let bar = ProgressBar::new(1);
-    if tty {
-        bar.set_style(
-            ProgressStyle::with_template("  {bar:30} {pos}/{len} {msg} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-    } else {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
+    let (bar, tty) = crate::progress::bar(1);
     let mut on = |p: BalancedProgress| {
         match p {
             BalancedProgress::Stage { name, index, total } => {

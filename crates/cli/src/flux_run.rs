@@ -1,13 +1,11 @@
 //! `infoscope run FILE` for a flux experiment (`kind = "flux"`): the sweep, the evolution runs
 //! and the networks from files, then `results.json` and `report.html`. Progress on stderr.
 
-use std::io::IsTerminal;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use infoscope_analysis::flux::evolution::{EvolutionResults, FitnessKind};
 use infoscope_analysis::flux::{
     FluxExperiment, FluxMeasures, FluxProgress, FluxResults, run_flux_experiment,
@@ -44,16 +42,7 @@ pub fn run(args: &RunArgs, path: &Path) -> Result<()> {
     if !(args.resume && out.join("experiment.json").exists()) {
         guard::prepare_run_dir(&out, &exp, args.force)?;
     }
-    let tty = std::io::stderr().is_terminal();
-    let bar = ProgressBar::new(exp.sweep.total() as u64);
-    if tty {
-        bar.set_style(
-            ProgressStyle::with_template("  {bar:30} {pos}/{len} {msg} [{elapsed}]")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-    } else {
-        bar.set_draw_target(ProgressDrawTarget::hidden());
-    }
+    let (bar, tty) = crate::progress::bar(exp.sweep.total() as u64);
     let mut on = |p: FluxProgress| {
         match p {
             FluxProgress::Stage { name, index, total } => {

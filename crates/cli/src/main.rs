@@ -14,6 +14,7 @@ mod methods;
 mod network;
 mod output;
 mod pairwise;
+mod progress;
 mod rate;
 mod report;
 mod spec_args;

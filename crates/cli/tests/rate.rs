@@ -249,3 +249,76 @@ fn refused_inputs_name_their_flag() {
         &["--y", "missing.npy"],
     );
 }
+
+/// `infoscope run` on a balanced experiment file: results, report and figures, the headline
+/// numbers on stdout; a resume reads everything back and writes the same results; a foreign
+/// file in --out is kept and another experiment refused.
+#[test]
+fn run_executes_a_balanced_experiment_and_resumes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let exp = dir.path().join("tiny.toml");
+    std::fs::write(
+        &exp,
+        "kind = \"balanced\"\nname = \"tiny\"\n[sweep]\nn = 32\ng = [0.0]\nb = [1.0, 2.0, 4.0]\n\
+         dt = 0.0625\nduration = 64.0\nburn_in = 2.0\nnetworks = 1\ntrials = 2\n\
+         [sweep.rate]\nnperseg = 128\n[training]\nchannels = [2]\nn = 16\nepochs = 20\n\
+         log_every = 10\ncheckpoint_every = 10\nrate_steps = 512\n[training.rate]\nnperseg = 64\n",
+    )
+    .unwrap();
+    let out = dir.path().join("run");
+    let first = infoscope(&["run", p(&exp), "--out", p(&out), "--unit", "nats"]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let text = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(text.contains("nats/τ per unit b, R²"), "{text}");
+    assert!(text.contains("training S = 2: epochs 0 → 20"), "{text}");
+    assert!(text.contains("clusters ["), "{text}");
+    for f in [
+        "results.json",
+        "report.html",
+        "figures/rate_vs_balance.svg",
+        "figures/training_curves.svg",
+        "sweep/runs.json",
+        "training/S2/J.npy",
+        "training/S2/checkpoint.safetensors",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // The fitted slope on stdout is the one in results.json.
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let slope = num(&results["sweep"]["fits"][0][1]["slope"]);
+    assert!(
+        text.contains(&format!("slope {slope:.4} nats/τ")),
+        "{slope} {text}"
+    );
+    let before = std::fs::read(out.join("results.json")).unwrap();
+    let again = infoscope(&["run", p(&exp), "--out", p(&out), "--resume"]);
+    assert!(again.status.success());
+    assert_eq!(std::fs::read(out.join("results.json")).unwrap(), before);
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let other = dir.path().join("other.toml");
+    std::fs::write(
+        &other,
+        "kind = \"balanced\"\nname = \"other\"\n[training]\nenabled = false\n[sweep]\nn = 16\n\
+         g = [0.0]\nb = [2.0]\ndt = 0.0625\nduration = 32.0\nnetworks = 1\ntrials = 1\n\
+         [sweep.rate]\nnperseg = 64\n",
+    )
+    .unwrap();
+    fails(
+        &["run", p(&other), "--out", p(&out)],
+        2,
+        &["another experiment"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    // A bad setting names itself.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "kind = \"balanced\"\n[sweep]\nb = [-1.0]\n").unwrap();
+    fails(&["run", p(&bad)], 1, &["sweep.b"]);
+}

@@ -19,8 +19,9 @@ use pyo3::types::PyDict;
 use serde_json::Value;
 
 use crate::arrays::{cube_out, table_out, vec_out};
-use crate::errors::{Error, Result, param};
+use crate::errors::{Result, param};
 use crate::flux::choice;
+use crate::flux_experiment::report_page;
 use crate::ints::Int;
 use crate::json::{object, to_text};
 use crate::nets::Callback;
@@ -223,10 +224,7 @@ pub(crate) fn write_balanced_report_of(
         png,
         title: title.into(),
     };
-    match py.detach(|| infoscope_report::write_balanced_report(&results, Path::new(&out), &options))
-    {
-        Ok(f) => Ok(f.html),
-        Err(infoscope_report::ReportError::Io(e)) => Err(Error::Io(e)),
-        Err(e) => Err(param("results", e.to_string())),
-    }
+    report_page(
+        py.detach(|| infoscope_report::write_balanced_report(&results, Path::new(&out), &options)),
+    )
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use infoscope_analysis::flux::{
     FluxExperiment, FluxProgress, FluxResults, is_flux_experiment, run_flux_experiment,
 };
-use infoscope_report::{ReportError, ReportOptions, write_flux_report};
+use infoscope_report::{ReportError, ReportFiles, ReportOptions, write_flux_report};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -133,7 +133,15 @@ pub(crate) fn write_flux_report_of(
         png,
         title: title.into(),
     };
-    match py.detach(|| write_flux_report(&results, Path::new(&out), &options)) {
+    report_page(py.detach(|| write_flux_report(&results, Path::new(&out), &options)))
+}
+
+/// The page a report writer wrote, or its error: file errors as they are, others about
+/// `results`.
+pub(crate) fn report_page(
+    written: std::result::Result<ReportFiles, ReportError>,
+) -> Result<PathBuf> {
+    match written {
         Ok(f) => Ok(f.html),
         Err(ReportError::Io(e)) => Err(Error::Io(e)),
         Err(e) => Err(param("results", e.to_string())),

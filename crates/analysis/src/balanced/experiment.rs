@@ -25,6 +25,7 @@ use super::sweep::{SweepConfig, SweepResults, SweepRun, summarise, sweep_network
 use super::training::{TrainingConfig, TrainingResults, train_run};
 use crate::error::{AnalysisError, Result, ensure_config};
 use crate::experiment::describe_toml_error;
+use crate::run_files::{record_experiment, stop};
 
 /// The schema version of [`BalancedResults`].
 pub const BALANCED_RESULTS_SCHEMA: u32 = 1;
@@ -217,14 +218,6 @@ pub enum BalancedProgress {
     },
 }
 
-fn stop(flow: ControlFlow<()>) -> Result<()> {
-    if flow.is_break() {
-        Err(AnalysisError::Stopped)
-    } else {
-        Ok(())
-    }
-}
-
 /// Run `exp` into `out` (module docs); `on` may stop the run after a network of the sweep or
 /// a log entry of training ([`AnalysisError::Stopped`]), leaving a resumable directory.
 ///
@@ -238,18 +231,7 @@ pub fn run_balanced_experiment(
     on: &mut dyn FnMut(BalancedProgress) -> ControlFlow<()>,
 ) -> Result<BalancedResults> {
     exp.validate()?;
-    let exp_path = out.join("experiment.json");
-    if resume && exp_path.exists() {
-        let old: BalancedExperiment = read_json(&exp_path)?;
-        ensure_config!(
-            &old == exp,
-            "resume",
-            "{} holds another experiment; run without --resume into a new directory",
-            out.display()
-        );
-    } else {
-        write_json(&exp_path, exp)?;
-    }
+    record_experiment(exp, out, resume)?;
     let stages: Vec<&'static str> = [
         (exp.sweep.enabled, "rate-against-balance sweep"),
         (exp.training.enabled, "training"),

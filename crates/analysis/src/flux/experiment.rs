@@ -32,6 +32,7 @@ use super::measure::{BiasRule, Dynamics, FluxMeasures, MeasureConfig, network};
 use super::sweep::{SweepConfig, SweepNetwork, SweepResults, relations, sweep_point};
 use crate::error::{AnalysisError, Result, ensure_config};
 use crate::experiment::describe_toml_error;
+use crate::run_files::{record_experiment, stop};
 
 /// The schema version of [`FluxResults`].
 pub const FLUX_RESULTS_SCHEMA: u32 = 1;
@@ -320,14 +321,6 @@ pub enum FluxProgress {
     Generation(GenerationProgress),
 }
 
-fn stop(flow: ControlFlow<()>) -> Result<()> {
-    if flow.is_break() {
-        Err(AnalysisError::Stopped)
-    } else {
-        Ok(())
-    }
-}
-
 /// Run `exp` into `out` (module docs); `on` may stop the run after a grid point, a saved
 /// chunk of generations or a network ([`AnalysisError::Stopped`]), leaving a resumable
 /// directory.
@@ -342,18 +335,7 @@ pub fn run_flux_experiment(
     on: &mut dyn FnMut(FluxProgress) -> ControlFlow<()>,
 ) -> Result<FluxResults> {
     exp.validate()?;
-    let exp_path = out.join("experiment.json");
-    if resume && exp_path.exists() {
-        let old: FluxExperiment = read_json(&exp_path)?;
-        ensure_config!(
-            &old == exp,
-            "resume",
-            "{} holds another experiment; run without --resume into a new directory",
-            out.display()
-        );
-    } else {
-        write_json(&exp_path, exp)?;
-    }
+    record_experiment(exp, out, resume)?;
     let stages: Vec<&'static str> = [
         (exp.sweep.enabled, "flux-vs-proxy sweep"),
         (exp.evolution.enabled, "evolution"),
