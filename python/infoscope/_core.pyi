@@ -305,11 +305,11 @@ def information_rate_params(params: str = "{}") -> Dict[str, Any]: ...
 def simulate_balanced(
     b: float,
     params: str = "{}",
-    steps: int = 65536,
-    trials: int = 1,
-    burn_in: int = 0,
+    steps: int = ...,
+    trials: int = ...,
+    burn_in: int = ...,
     per_trial_stimulus: bool = False,
-    seed: int = 0,
+    seed: int = ...,
     precision: str = "f32",
     threads: Optional[int] = None,
 ) -> Dict[str, Any]: ...
