@@ -112,7 +112,7 @@ fn a_small_experiment_measures_rates_balance_and_clusters() {
     };
     assert!(tc(0.0, 4.0) < tc(0.0, 2.0) && tc(0.0, 2.0) < tc(0.0, 1.0));
     assert_eq!(sweep.fits.len(), 2);
-    assert!(sweep.fits.iter().all(|(_, f)| f.is_some()));
+    assert!(sweep.fits.iter().all(|c| c.fit.is_some()));
     let training = r.training.as_ref().unwrap();
     assert_eq!(training.runs.len(), 2);
     for run in &training.runs {
@@ -207,7 +207,7 @@ fn a_run_away_network_is_recorded_and_the_sweep_goes_on() {
         assert_eq!(at(0.0, b).count, 4, "{:?}", at(0.0, b));
     }
     // The line of g = 4 has no points; that of g = 0 has too few (2) to be fitted.
-    assert!(sweep.fits.iter().all(|(_, f)| f.is_none()));
+    assert!(sweep.fits.iter().all(|c| c.fit.is_none()));
     assert!(r.training.is_none());
 }
 
@@ -248,4 +248,37 @@ fn bad_settings_name_themselves() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("bogus") && err.contains("t.toml"), "{err}");
+}
+
+#[test]
+fn a_noise_sweep_gives_one_curve_per_sigma_and_noise_lowers_the_rate() {
+    let text = SMALL
+        .replace("g = [0.0, 1.0]", "g = [0.0]\nsigma = [0.1, 1.0]")
+        .replace("channels = [1, 2]", "enabled = false\nchannels = [1]");
+    let exp = BalancedExperiment::from_toml(&text, "t.toml").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = run(&exp, dir.path(), false, None).unwrap().sweep.unwrap();
+    assert_eq!(sweep.points.len(), 6);
+    let curves: Vec<(f64, f64)> = sweep.fits.iter().map(|c| (c.g, c.sigma)).collect();
+    assert_eq!(curves, [(0.0, 0.1), (0.0, 1.0)]);
+    for b in [1.0, 2.0, 4.0] {
+        let rate = |s: f64| {
+            sweep
+                .points
+                .iter()
+                .find(|p| p.sigma == s && p.b == b)
+                .and_then(|p| p.rate)
+                .unwrap()
+        };
+        assert!(
+            rate(1.0) < rate(0.1),
+            "b = {b}: {} vs {}",
+            rate(1.0),
+            rate(0.1)
+        );
+    }
+    let err = BalancedExperiment::from_toml(&text.replace("[0.1, 1.0]", "[]"), "t.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("sweep.sigma"), "{err}");
 }

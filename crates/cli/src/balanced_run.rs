@@ -104,8 +104,9 @@ fn summary(r: &BalancedResults, unit: Unit) {
         outln!("information rate I(stimulus; ν) against balance b ({unit}/τ, mean ± sd):");
         for p in &s.points {
             outln!(
-                "  g = {:<4} b = {:<5} {} ± {}  (time constant {:.3} τ, β {:.3}{})",
+                "  g = {:<4} σ = {:<5} b = {:<5} {} ± {}  (time constant {:.3} τ, β {:.3}{})",
                 p.g,
+                p.sigma,
                 p.b,
                 opt(p.rate, unit),
                 opt(p.rate_sd, unit),
@@ -122,15 +123,16 @@ fn summary(r: &BalancedResults, unit: Unit) {
                 }
             );
         }
-        for (g, fit) in &s.fits {
-            match fit {
+        for c in &s.fits {
+            let (g, sigma) = (c.g, c.sigma);
+            match &c.fit {
                 Some(f) => outln!(
-                    "  g = {g}: slope {:.4} {unit}/τ per unit b, R² {:.3} ({} points)",
+                    "  g = {g}, σ = {sigma}: slope {:.4} {unit}/τ per unit b, R² {:.3} ({} points)",
                     unit.from_nats(f.slope),
                     f.r2,
                     f.points
                 ),
-                None => outln!("  g = {g}: no line (fewer than 3 points with a rate)"),
+                None => outln!("  g = {g}, σ = {sigma}: no line (fewer than 3 points with a rate)"),
             }
         }
     }

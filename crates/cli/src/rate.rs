@@ -35,7 +35,7 @@ pub struct RateArgs {
     /// X (the input): FILE.npy, or FILE.npz with an optional :KEY naming one array.
     #[arg(long, value_name = "FILE[:KEY]")]
     pub x: String,
-    /// Y (the response): FILE.npy or FILE.npz[:KEY], with as many rows as X.
+    /// Y (the response): FILE.npy, or FILE.npz with an optional :KEY, with as many rows as X.
     #[arg(long, value_name = "FILE[:KEY]")]
     pub y: String,
     /// Samples per Welch segment (default: chosen from the series length).

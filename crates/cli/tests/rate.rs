@@ -273,6 +273,7 @@ fn run_executes_a_balanced_experiment_and_resumes_it() {
         String::from_utf8_lossy(&first.stderr)
     );
     let text = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(text.contains("g = 0, σ = 0.1: slope"), "{text}");
     assert!(text.contains("nats/τ per unit b, R²"), "{text}");
     assert!(text.contains("training S = 2: epochs 0 → 20"), "{text}");
     assert!(text.contains("clusters ["), "{text}");
@@ -290,7 +291,7 @@ fn run_executes_a_balanced_experiment_and_resumes_it() {
     // The fitted slope on stdout is the one in results.json.
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
-    let slope = num(&results["sweep"]["fits"][0][1]["slope"]);
+    let slope = num(&results["sweep"]["fits"][0]["fit"]["slope"]);
     assert!(
         text.contains(&format!("slope {slope:.4} nats/τ")),
         "{slope} {text}"

@@ -88,7 +88,7 @@ fn the_tiny_experiment_has_what_the_report_shows() {
             .iter()
             .all(|p| p.rate.is_some() && p.rate_sd.is_some() && !p.density.is_empty())
     );
-    assert!(sweep.fits.iter().all(|(_, f)| f.is_some()));
+    assert!(sweep.fits.iter().all(|c| c.fit.is_some()));
     let runs = runs(&results);
     assert_eq!(runs.iter().map(|r| r.channels).collect::<Vec<_>>(), [1, 2]);
     assert!(runs[0].clusters.is_none() && runs[1].clusters.is_some());
@@ -231,9 +231,9 @@ fn rate_vs_balance_shows_means_bars_and_the_lines_in_the_unit() {
         let figs = balanced_figures(&results, &options(unit)).unwrap();
         let f = find(&figs, "rate_vs_balance");
         let texts = svg_texts(&f.svg);
-        for (g, fit) in &sweep.fits {
-            let fit = fit.as_ref().unwrap();
-            let g = if *g == 0.0 { "0" } else { "2" };
+        for c in &sweep.fits {
+            let fit = c.fit.as_ref().unwrap();
+            let g = if c.g == 0.0 { "0" } else { "2" };
             let legend = format!(
                 "g = {g}: fit, slope {} {u}, R² = {:.3}",
                 three(fit.slope * scale),
@@ -412,8 +412,9 @@ fn summary_numbers_are_in_the_chosen_unit() {
         assert!(page.contains(&format!("<th>Rate ({u})</th>")));
         for p in &sweep.points {
             let row = format!(
-                "{}{}{}{}{}{}{}{}{}{}",
+                "{}{}{}{}{}{}{}{}{}{}{}",
                 num_cell(&three(p.g)),
+                num_cell(&three(p.sigma)),
                 num_cell(&three(p.b)),
                 num_cell(&p.count.to_string()),
                 num_cell(&p.failed.to_string()),
@@ -426,11 +427,12 @@ fn summary_numbers_are_in_the_chosen_unit() {
             );
             assert!(page.contains(&row), "no row {row} in the {u} page");
         }
-        for (g, fit) in &sweep.fits {
-            let fit = fit.as_ref().unwrap();
+        for c in &sweep.fits {
+            let fit = c.fit.as_ref().unwrap();
             let row = format!(
-                "<tr>{}{}{}{}{}</tr>",
-                num_cell(&three(*g)),
+                "<tr>{}{}{}{}{}{}</tr>",
+                num_cell(&three(c.g)),
+                num_cell(&three(c.sigma)),
                 num_cell(&four(fit.slope * scale)),
                 num_cell(&four(fit.intercept * scale)),
                 num_cell(&four(fit.r2)),
@@ -748,4 +750,49 @@ fn write_balanced_report_writes_svg_png_and_html_atomically() {
     let err = write_balanced_report(&results, &blocker, &ReportOptions::default()).unwrap_err();
     assert!(matches!(err, ReportError::Io(_)), "{err:?}");
     assert!(err.to_string().contains("blocked"), "{err}");
+}
+
+#[test]
+fn several_noise_levels_are_one_curve_each() {
+    let mut results = results();
+    let sweep = results.sweep.as_mut().unwrap();
+    // A second σ with the same numbers halved: one more curve per g.
+    let extra: Vec<_> = sweep
+        .points
+        .iter()
+        .map(|p| {
+            let mut q = p.clone();
+            q.sigma = 1.0;
+            q.rate = p.rate.map(|r| r / 2.0);
+            q
+        })
+        .collect();
+    sweep.points.extend(extra);
+    let extra: Vec<_> = sweep
+        .fits
+        .iter()
+        .map(|c| {
+            let mut d = c.clone();
+            d.sigma = 1.0;
+            d
+        })
+        .collect();
+    sweep.fits.extend(extra);
+    results.config.sweep.sigma = vec![0.1, 1.0];
+    let figs = balanced_figures(&results, &options(Unit::Bits)).unwrap();
+    let texts = svg_texts(&find(&figs, "rate_vs_balance").svg);
+    for label in ["g = 0, σ = 0.1: mean ± sd", "g = 2, σ = 1: mean ± sd"] {
+        assert!(
+            texts.iter().any(|t| t == label),
+            "no {label:?} in {texts:?}"
+        );
+    }
+    let density = svg_texts(&find(&figs, "rate_density").svg);
+    assert!(density.iter().any(|t| t == "g = 2, σ = 1"), "{density:?}");
+    let page = render_balanced_html(&results, &[], &options(Unit::Bits));
+    assert!(page.contains("<th>σ</th>"));
+    assert!(
+        page.contains("private noise σ = 0.1, 1)"),
+        "σ values in the settings line"
+    );
 }

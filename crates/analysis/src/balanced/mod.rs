@@ -19,5 +19,5 @@ pub use experiment::{
 };
 pub use fit::{LinearFit, linear_fit};
 pub use rate::RateSettings;
-pub use sweep::{SweepConfig, SweepPoint, SweepResults, SweepRun};
+pub use sweep::{SweepConfig, SweepFit, SweepPoint, SweepResults, SweepRun};
 pub use training::{TrainingConfig, TrainingLog, TrainingResults, TrainingRun};

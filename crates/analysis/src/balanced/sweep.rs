@@ -1,5 +1,5 @@
 //! The rate-against-balance sweep of untrained networks (SPEC.md §8): for every coupling
-//! strength g and balance factor b, networks of the paper's Figure-1 model are drawn and
+//! strength g, noise strength σ and balance factor b, networks of the paper's Figure-1 model are drawn and
 //! simulated, and the information rate between the stimulus I(t) and the population rate
 //! ν(t) is measured per trial, beside the rate density r(f), the population time constant and
 //! the balance indices. A network whose rates run away is recorded with the reason and the
@@ -43,8 +43,8 @@ pub struct SweepConfig {
     pub b: Vec<f64>,
     /// Mean coupling strength J_0.
     pub j0: f64,
-    /// Private noise σ.
-    pub sigma: f64,
+    /// Private noise strengths σ (⟨ξξ⟩ = τσ²δ), one curve of R(b) per (g, σ).
+    pub sigma: Vec<f64>,
     /// Stimulus offset I_0.
     pub i0: f64,
     /// Stimulus standard deviation I_1.
@@ -79,7 +79,7 @@ impl Default for SweepConfig {
             g: vec![0.0, 2.0],
             b: vec![2.0, 3.0, 4.0, 6.0, 8.0],
             j0: 1.0,
-            sigma: 0.1,
+            sigma: vec![0.1],
             i0: 1.0,
             i1: 0.1,
             tau_s: 1.0,
@@ -96,12 +96,21 @@ impl Default for SweepConfig {
 }
 
 impl SweepConfig {
-    /// The grid points (g, b), g-major.
+    /// The curves (g, σ), g-major.
     #[must_use]
-    pub fn grid(&self) -> Vec<(f64, f64)> {
+    pub fn curves(&self) -> Vec<(f64, f64)> {
         self.g
             .iter()
-            .flat_map(|&g| self.b.iter().map(move |&b| (g, b)))
+            .flat_map(|&g| self.sigma.iter().map(move |&s| (g, s)))
+            .collect()
+    }
+
+    /// The grid points (g, σ, b): curve-major, b fastest.
+    #[must_use]
+    pub fn grid(&self) -> Vec<(f64, f64, f64)> {
+        self.curves()
+            .into_iter()
+            .flat_map(|(g, s)| self.b.iter().map(move |&b| (g, s, b)))
             .collect()
     }
 
@@ -117,14 +126,14 @@ impl SweepConfig {
         (self.burn_in / self.dt).round() as usize
     }
 
-    /// The network parameters at grid point (g, b).
+    /// The network parameters at grid point (g, σ, b).
     #[must_use]
-    pub fn params(&self, g: f64, b: f64) -> BalancedParams {
+    pub fn params(&self, g: f64, sigma: f64, b: f64) -> BalancedParams {
         let mut p = BalancedParams::figure1(b);
         p.n = self.n;
         p.g = g;
         p.j0 = self.j0;
-        p.sigma = self.sigma;
+        p.sigma = sigma;
         p.stimulus = OuStimulus {
             tau_s: self.tau_s,
             i0: self.i0,
@@ -141,7 +150,16 @@ impl SweepConfig {
     pub fn validate(&self) -> Result<()> {
         ensure_config!(!self.g.is_empty(), "sweep.g", "needs at least one value");
         ensure_config!(!self.b.is_empty(), "sweep.b", "needs at least one value");
-        for (name, values) in [("sweep.g", &self.g), ("sweep.b", &self.b)] {
+        ensure_config!(
+            !self.sigma.is_empty(),
+            "sweep.sigma",
+            "needs at least one value"
+        );
+        for (name, values) in [
+            ("sweep.g", &self.g),
+            ("sweep.sigma", &self.sigma),
+            ("sweep.b", &self.b),
+        ] {
             ensure_config!(
                 values.iter().all(|v| v.is_finite() && *v >= 0.0),
                 name,
@@ -170,12 +188,12 @@ impl SweepConfig {
         );
         ensure_config!(self.networks >= 1, "sweep.networks", "must be ≥ 1, got 0");
         ensure_config!(self.trials >= 1, "sweep.trials", "must be ≥ 1, got 0");
-        for &(g, b) in &self.grid() {
-            self.params(g, b)
+        for &(g, sigma, b) in &self.grid() {
+            self.params(g, sigma, b)
                 .check()
                 .map_err(|e| crate::AnalysisError::InvalidConfig {
                     name: "sweep".into(),
-                    reason: format!("at g = {g}, b = {b}: {e}"),
+                    reason: format!("at g = {g}, σ = {sigma}, b = {b}: {e}"),
                 })?;
         }
         self.rate.estimator(self.dt, self.seed, "sweep.rate")?;
@@ -188,6 +206,8 @@ impl SweepConfig {
 pub struct SweepRun {
     /// Coupling strength g.
     pub g: f64,
+    /// Noise strength σ.
+    pub sigma: f64,
     /// Balance factor b.
     pub b: f64,
     /// Which network of the grid point (from 0).
@@ -224,6 +244,8 @@ pub struct SweepRun {
 pub struct SweepPoint {
     /// Coupling strength g.
     pub g: f64,
+    /// Noise strength σ.
+    pub sigma: f64,
     /// Balance factor b.
     pub b: f64,
     /// Trials with a rate.
@@ -257,11 +279,21 @@ pub struct SweepResults {
     pub frequencies: Vec<f64>,
     /// Every trial.
     pub runs: Vec<SweepRun>,
-    /// Per grid point, g-major.
+    /// Per grid point, in grid order.
     pub points: Vec<SweepPoint>,
-    /// Per g: the least-squares line of the mean rate against b (nats/τ per unit b), `None`
-    /// with fewer than 3 points that have a rate.
-    pub fits: Vec<(f64, Option<LinearFit>)>,
+    /// Per curve (g, σ): the least-squares line of the mean rate against b.
+    pub fits: Vec<SweepFit>,
+}
+
+/// The least-squares line of the mean rate against b on one curve (g, σ).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepFit {
+    /// Coupling strength g.
+    pub g: f64,
+    /// Noise strength σ.
+    pub sigma: f64,
+    /// The line (nats/τ per unit b), `None` with fewer than 3 points that have a rate.
+    pub fit: Option<LinearFit>,
 }
 
 /// Simulate and measure network `r` of grid point (g, b): one [`SweepRun`] per trial.
@@ -270,10 +302,11 @@ pub struct SweepResults {
 /// Only configuration errors; a failed simulation or estimate is recorded in the runs.
 pub fn sweep_network(config: &SweepConfig, point: usize, r: usize) -> Result<Vec<SweepRun>> {
     let grid = config.grid();
-    let (g, b) = grid[point];
+    let (g, sigma, b) = grid[point];
     let seed = network_seed(config.seed, point, r);
     let blank = |trial: usize, error: String| SweepRun {
         g,
+        sigma,
         b,
         network: r,
         trial,
@@ -289,7 +322,7 @@ pub fn sweep_network(config: &SweepConfig, point: usize, r: usize) -> Result<Vec
         active_fraction: None,
         error: Some(error),
     };
-    let simulated = simulate(config, g, b, seed);
+    let simulated = simulate(config, g, sigma, b, seed);
     let run = match simulated {
         Ok(run) => run,
         Err(e) => {
@@ -337,8 +370,14 @@ fn network_seed(seed: u64, point: usize, r: usize) -> u64 {
     z ^ (z >> 31)
 }
 
-fn simulate(config: &SweepConfig, g: f64, b: f64, seed: u64) -> infoscope_nets::Result<Run> {
-    let net = BalancedNetwork::new(config.params(g, b), seed)?;
+fn simulate(
+    config: &SweepConfig,
+    g: f64,
+    sigma: f64,
+    b: f64,
+    seed: u64,
+) -> infoscope_nets::Result<Run> {
+    let net = BalancedNetwork::new(config.params(g, sigma, b), seed)?;
     let options = SimOptions {
         steps: config.steps(),
         trials: config.trials,
@@ -369,12 +408,15 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
-/// The summaries of `runs` (in grid order) and the per-g fits.
+/// The summaries of `runs` (in grid order) and the per-curve fits.
 #[must_use]
 pub fn summarise(config: &SweepConfig, runs: Vec<SweepRun>) -> SweepResults {
     let mut points = Vec::new();
-    for (g, b) in config.grid() {
-        let here: Vec<&SweepRun> = runs.iter().filter(|r| r.g == g && r.b == b).collect();
+    for (g, sigma, b) in config.grid() {
+        let here: Vec<&SweepRun> = runs
+            .iter()
+            .filter(|r| r.g == g && r.sigma == sigma && r.b == b)
+            .collect();
         let rates: Vec<f64> = here.iter().filter_map(|r| r.rate).collect();
         let count = rates.len();
         let m = mean(rates.iter().copied());
@@ -395,6 +437,7 @@ pub fn summarise(config: &SweepConfig, runs: Vec<SweepRun>) -> SweepResults {
             .collect();
         points.push(SweepPoint {
             g,
+            sigma,
             b,
             count,
             failed: here.len() - count,
@@ -410,15 +453,19 @@ pub fn summarise(config: &SweepConfig, runs: Vec<SweepRun>) -> SweepResults {
         });
     }
     let fits = config
-        .g
-        .iter()
-        .map(|&g| {
+        .curves()
+        .into_iter()
+        .map(|(g, sigma)| {
             let (bs, rs): (Vec<f64>, Vec<f64>) = points
                 .iter()
-                .filter(|p| p.g == g)
+                .filter(|p| p.g == g && p.sigma == sigma)
                 .filter_map(|p| p.rate.map(|r| (p.b, r)))
                 .unzip();
-            (g, linear_fit(&bs, &rs))
+            SweepFit {
+                g,
+                sigma,
+                fit: linear_fit(&bs, &rs),
+            }
         })
         .collect();
     let frequencies = runs

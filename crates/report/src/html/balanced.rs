@@ -155,7 +155,7 @@ fn sweep_tables(out: &mut String, results: &BalancedResults, sweep: &SweepResult
         "<p>Untrained networks of N = {} neurons (τ dh/dt = −h + Jφ(h) + b·I(t) + ξ, φ = ReLU, mean coupling −b·J₀/N with J₀ = {}, random couplings of std g/√N, private noise σ = {}) driven by an Ornstein–Uhlenbeck stimulus I(t) (offset {}, standard deviation {}, correlation time {} τ), over g = {} and b = {}; {} network(s) per grid point, {} trials each, {} τ recorded after {} τ of burn-in at Δt = {} τ. The rate between I(t) and the population rate ν(t) is the Welch coherence rate ({} samples per segment, integrated up to {}, {}).</p>",
         config.n,
         esc(&format::trim(config.j0, 4)),
-        esc(&format::trim(config.sigma, 4)),
+        esc(&values(&config.sigma)),
         esc(&format::trim(config.i0, 4)),
         esc(&format::trim(config.i1, 4)),
         esc(&format::trim(config.tau_s, 4)),
@@ -175,6 +175,7 @@ fn sweep_tables(out: &mut String, results: &BalancedResults, sweep: &SweepResult
         out,
         &[
             "g".to_owned(),
+            "σ".to_owned(),
             "b".to_owned(),
             "Trials with a rate".to_owned(),
             "Trials failed".to_owned(),
@@ -190,6 +191,7 @@ fn sweep_tables(out: &mut String, results: &BalancedResults, sweep: &SweepResult
     for p in &sweep.points {
         out.push_str("<tr>");
         cell(out, &format::trim(p.g, 4), true);
+        cell(out, &format::trim(p.sigma, 4), true);
         cell(out, &format::trim(p.b, 4), true);
         cell(out, &p.count.to_string(), true);
         cell(out, &p.failed.to_string(), true);
@@ -205,29 +207,31 @@ fn sweep_tables(out: &mut String, results: &BalancedResults, sweep: &SweepResult
     out.push_str("</tbody>\n");
     let _ = writeln!(
         out,
-        "<tfoot><tr><td colspan=\"11\">{}</td></tr></tfoot>",
+        "<tfoot><tr><td colspan=\"12\">{}</td></tr></tfoot>",
         esc(&format!(
             "Rate: the information rate between the stimulus I(t) and the population rate ν(t), mean and standard deviation (n − 1) over the trials with a rate, in {u}. Time constant: the linearised population time constant τ/(1 + b·J₀·f), f the active fraction of neurons (∞: the linearisation is unstable). β = |⟨I_ext + I_rec⟩| / ⟨I_ext⟩ (tightness 1/β). Mean ν: the time-averaged population rate."
         ))
     );
     out.push_str("</table>\n</div>\n");
     out.push_str(
-        "<table class=\"fits\">\n<caption>The rate against b: least-squares line per g</caption>\n",
+        "<table class=\"fits\">\n<caption>The rate against b: least-squares line per g and σ</caption>\n",
     );
     head(
         out,
         &[
             "g".to_owned(),
+            "σ".to_owned(),
             format!("Slope ({u} per unit b)"),
             format!("Intercept ({u})"),
             "R²".to_owned(),
             "Points".to_owned(),
         ],
     );
-    for (g, fit) in &sweep.fits {
+    for c in &sweep.fits {
         out.push_str("<tr>");
-        cell(out, &format::trim(*g, 4), true);
-        match fit {
+        cell(out, &format::trim(c.g, 4), true);
+        cell(out, &format::trim(c.sigma, 4), true);
+        match &c.fit {
             Some(f) => {
                 cell(out, &rate(Some(f.slope), unit), true);
                 cell(out, &rate(Some(f.intercept), unit), true);

@@ -81,38 +81,70 @@ pub(crate) fn list(values: &[f64]) -> String {
         .join(", ")
 }
 
-/// The distinct coupling strengths g of the sweep's grid points, in increasing order.
-pub(crate) fn couplings(sweep: &SweepResults) -> Vec<f64> {
-    distinct(sweep.points.iter().map(|p| p.g))
+/// One curve of the sweep (a coupling strength g and a noise strength σ) and its label.
+pub(crate) struct Curve {
+    /// Coupling strength g.
+    pub g: f64,
+    /// Noise strength σ.
+    pub sigma: f64,
+    /// "g = 2", or "g = 2, σ = 0.1" when the sweep has several σ.
+    pub label: String,
 }
 
-/// The grid points at coupling strength `g`, in increasing b.
-pub(crate) fn at_g(sweep: &SweepResults, g: f64) -> Vec<&SweepPoint> {
-    let mut here: Vec<&SweepPoint> = sweep.points.iter().filter(|p| p.g == g).collect();
+/// The curves (g, σ) of the sweep's grid points, in the order of the points.
+pub(crate) fn curves(sweep: &SweepResults) -> Vec<Curve> {
+    let mut pairs: Vec<(f64, f64)> = Vec::new();
+    for p in &sweep.points {
+        if !pairs.contains(&(p.g, p.sigma)) {
+            pairs.push((p.g, p.sigma));
+        }
+    }
+    let several = distinct(pairs.iter().map(|c| c.1)).len() > 1;
+    pairs
+        .into_iter()
+        .map(|(g, sigma)| Curve {
+            g,
+            sigma,
+            label: if several {
+                format!("g = {}, σ = {}", format::trim(g, 3), format::trim(sigma, 3))
+            } else {
+                format!("g = {}", format::trim(g, 3))
+            },
+        })
+        .collect()
+}
+
+/// The grid points of curve `c`, in increasing b.
+pub(crate) fn at_curve<'a>(sweep: &'a SweepResults, c: &Curve) -> Vec<&'a SweepPoint> {
+    let mut here: Vec<&SweepPoint> = sweep
+        .points
+        .iter()
+        .filter(|p| p.g == c.g && p.sigma == c.sigma)
+        .collect();
     here.sort_by(|a, b| a.b.total_cmp(&b.b));
     here
 }
 
-/// The least-squares line of the rate against b at `g`, if there is one.
-pub(crate) fn fit_at(sweep: &SweepResults, g: f64) -> Option<&LinearFit> {
+/// The least-squares line of the rate against b on curve `c`, if there is one.
+pub(crate) fn fit_at<'a>(sweep: &'a SweepResults, c: &Curve) -> Option<&'a LinearFit> {
     sweep
         .fits
         .iter()
-        .find(|(fg, _)| *fg == g)
-        .and_then(|(_, f)| f.as_ref())
+        .find(|f| f.g == c.g && f.sigma == c.sigma)
+        .and_then(|f| f.fit.as_ref())
 }
 
-/// The balance factors b at which every g of the sweep has a rate density, increasing.
+/// The balance factors b at which every curve of the sweep has a rate density, increasing.
 pub(crate) fn shared_b(sweep: &SweepResults) -> Vec<f64> {
-    let gs = couplings(sweep);
+    let cs = curves(sweep);
     distinct(sweep.points.iter().map(|p| p.b))
         .into_iter()
         .filter(|&b| {
-            gs.iter().all(|&g| {
+            cs.iter().all(|c| {
                 sweep
                     .points
                     .iter()
-                    .any(|p| p.g == g && p.b == b && !p.density.is_empty())
+                    .any(|p| p.g == c.g && p.sigma == c.sigma && p.b == b && !p.density.is_empty())
             })
         })
         .collect()
@@ -242,12 +274,12 @@ fn rate_vs_balance(results: &BalancedResults, unit: Unit) -> Result<FigureSpec, 
         ..LineChart::default()
     };
     let mut fits = Vec::new();
-    for (i, &g) in couplings(sweep).iter().enumerate() {
+    for (i, c) in curves(sweep).iter().enumerate() {
         let color = style::palette(i);
-        let here = at_g(sweep, g);
-        let gw = format::trim(g, 3);
+        let here = at_curve(sweep, c);
+        let gw = &c.label;
         chart.scatter.push(Scatter {
-            label: Some(format!("g = {gw}: mean ± sd")),
+            label: Some(format!("{gw}: mean ± sd")),
             color,
             shape: Shape::nth(i),
             points: here
@@ -265,7 +297,7 @@ fn rate_vs_balance(results: &BalancedResults, unit: Unit) -> Result<FigureSpec, 
                 })
                 .collect(),
         });
-        match fit_at(sweep, g) {
+        match fit_at(sweep, c) {
             Some(f) => {
                 let bs: Vec<f64> = here
                     .iter()
@@ -280,7 +312,7 @@ fn rate_vs_balance(results: &BalancedResults, unit: Unit) -> Result<FigureSpec, 
                 );
                 chart.series.push(Series {
                     label: Some(format!(
-                        "g = {gw}: fit, slope {} {u}, R² = {}",
+                        "{gw}: fit, slope {} {u}, R² = {}",
                         format::trim(conv(f.slope), 3),
                         fixed(Some(f.r2), 3)
                     )),
@@ -293,13 +325,13 @@ fn rate_vs_balance(results: &BalancedResults, unit: Unit) -> Result<FigureSpec, 
                         .collect(),
                 });
                 fits.push(format!(
-                    "g = {gw}: {words}, intercept {} {u} ({} points)",
+                    "{gw}: {words}, intercept {} {u} ({} points)",
                     format::value(conv(f.intercept)),
                     f.points
                 ));
             }
             None => fits.push(format!(
-                "g = {gw}: no line (fewer than 3 grid points with a rate)"
+                "{gw}: no line (fewer than 3 grid points with a rate)"
             )),
         }
     }
@@ -309,8 +341,9 @@ fn rate_vs_balance(results: &BalancedResults, unit: Unit) -> Result<FigureSpec, 
         .filter(|p| p.failed > 0)
         .map(|p| {
             format!(
-                "g = {}, b = {}: {} of {} trials without a rate ({})",
+                "g = {}, σ = {}, b = {}: {} of {} trials without a rate ({})",
                 format::trim(p.g, 3),
+                format::trim(p.sigma, 3),
                 format::trim(p.b, 3),
                 p.failed,
                 p.failed + p.count,
@@ -328,7 +361,7 @@ fn rate_vs_balance(results: &BalancedResults, unit: Unit) -> Result<FigureSpec, 
     };
     let config = &results.config.sweep;
     let caption = format!(
-        "Each marker is the mean, over the trials with a rate, of the information rate between the stimulus I(t) and the population rate ν(t) at one grid point (N = {} neurons; {} network(s) × {} trials per point; {} τ recorded per trial; {}); bars: ± one standard deviation over those trials (none with fewer than two). Dashed: the least-squares line of the mean rate against b, one per coupling strength g: {}. The theory predicts a rate growing linearly with the tightness of balance b.{failures} {}",
+        "Each marker is the mean, over the trials with a rate, of the information rate between the stimulus I(t) and the population rate ν(t) at one grid point (N = {} neurons; {} network(s) × {} trials per point; {} τ recorded per trial; {}); bars: ± one standard deviation over those trials (none with fewer than two). Dashed: the least-squares line of the mean rate against b, one per coupling strength g (and noise σ): {}. The theory predicts a rate growing linearly with the tightness of balance b.{failures} {}",
         config.n,
         config.networks,
         config.trials,
@@ -365,22 +398,22 @@ fn rate_density(results: &BalancedResults, unit: Unit) -> Result<FigureSpec, Ski
         _ => return Err(skip("no balance factor b has a rate density for every g")),
     };
     let u = rate_unit(unit);
-    let gs = couplings(sweep);
+    let cs = curves(sweep);
     let mut charts: Vec<LineChart> = chosen
         .iter()
         .map(|&(b, _)| {
-            let series = gs
+            let series = cs
                 .iter()
                 .enumerate()
-                .map(|(i, &g)| Series {
-                    label: Some(format!("g = {}", format::trim(g, 3))),
+                .map(|(i, c)| Series {
+                    label: Some(c.label.clone()),
                     color: style::palette(i),
                     dash: Dash::Solid,
                     width: 2,
                     points: sweep
                         .points
                         .iter()
-                        .find(|p| p.g == g && p.b == b)
+                        .find(|p| p.g == c.g && p.sigma == c.sigma && p.b == b)
                         .map_or_else(Vec::new, |p| {
                             sweep
                                 .frequencies
@@ -426,13 +459,13 @@ fn rate_density(results: &BalancedResults, unit: Unit) -> Result<FigureSpec, Ski
         None => "the Nyquist frequency".to_owned(),
     };
     let caption = format!(
-        "The rate density r(f) = −ln(1 − γ²(f)), γ² the magnitude-squared coherence of the stimulus I(t) and the population rate ν(t) (Welch, {} samples per segment), {at}; the mean over the trials with a rate, one curve per coupling strength g. Its integral over f up to {limit} (last frequency shown {} cycles/τ) is the rate before any baseline is subtracted. The density axis is shared by the panels. {}",
+        "The rate density r(f) = −ln(1 − γ²(f)), γ² the magnitude-squared coherence of the stimulus I(t) and the population rate ν(t) (Welch, {} samples per segment), {at}; the mean over the trials with a rate, one curve per coupling strength g (and noise σ). Its integral over f up to {limit} (last frequency shown {} cycles/τ) is the rate before any baseline is subtracted. The density axis is shared by the panels. {}",
         config.rate.nperseg,
         format::trim(top, 3),
         rate_words(unit)
     );
     let columns = charts.len();
-    let entries = gs.len();
+    let entries = cs.len();
     Ok(FigureSpec {
         name: RATE_DENSITY.to_owned(),
         title: "Rate density r(f) per coupling strength g".to_owned(),
@@ -478,10 +511,10 @@ fn time_constant_vs_balance(results: &BalancedResults) -> Result<FigureSpec, Ski
         y_from_zero: true,
         ..LineChart::default()
     };
-    for (i, &g) in couplings(sweep).iter().enumerate() {
+    for (i, c) in curves(sweep).iter().enumerate() {
         let color = style::palette(i);
-        let here = at_g(sweep, g);
-        let gw = format::trim(g, 3);
+        let here = at_curve(sweep, c);
+        let gw = &c.label;
         let along = |value: &dyn Fn(&SweepPoint) -> Option<f64>| -> Vec<(f64, f64)> {
             here.iter()
                 .map(|p| (p.b, value(p).unwrap_or(f64::NAN)))
@@ -507,22 +540,22 @@ fn time_constant_vs_balance(results: &BalancedResults) -> Result<FigureSpec, Ski
         times.scatter.push(marks(&auto));
         beta.scatter.push(marks(&cancel));
         times.series.push(line(
-            format!("g = {gw}: linearised time constant"),
+            format!("{gw}: linearised time constant"),
             Dash::Solid,
             linear,
         ));
         times.series.push(line(
-            format!("g = {gw}: autocorrelation time of ν"),
+            format!("{gw}: autocorrelation time of ν"),
             Dash::Dashed,
             auto,
         ));
         beta.series
-            .push(line(format!("g = {gw}: β"), Dash::Solid, cancel));
+            .push(line(format!("{gw}: β"), Dash::Solid, cancel));
     }
     empty_note(&mut times);
     empty_note(&mut beta);
     let entries = times.legend_entries().len();
-    let caption = "Left: the linearised time constant of the population rate, τ/(1 + b·J₀·f) with f the active fraction of neurons, their mean ReLU gain (solid), and the autocorrelation time of the simulated population rate ν(t) (dashed), each the mean over the trials of a grid point, in units of the neuronal time constant τ. Right: the population cancellation index β = |⟨I_ext + I_rec⟩| / ⟨I_ext⟩, the share of the external drive left after recurrent cancellation (tightness 1/β; smaller β: tighter balance). One colour per coupling strength g. The faster population response at larger b is the heuristic reason for a rate growing with b.".to_owned();
+    let caption = "Left: the linearised time constant of the population rate, τ/(1 + b·J₀·f) with f the active fraction of neurons, their mean ReLU gain (solid), and the autocorrelation time of the simulated population rate ν(t) (dashed), each the mean over the trials of a grid point, in units of the neuronal time constant τ. Right: the population cancellation index β = |⟨I_ext + I_rec⟩| / ⟨I_ext⟩, the share of the external drive left after recurrent cancellation (tightness 1/β; smaller β: tighter balance). One colour per coupling strength g (and noise σ). The faster population response at larger b is the heuristic reason for a rate growing with b.".to_owned();
     Ok(FigureSpec {
         name: TIME_CONSTANT_VS_BALANCE.to_owned(),
         title: "Population time constants and cancellation against the balance factor b".to_owned(),
