@@ -628,11 +628,18 @@ fn failed_trials_are_shown_and_a_sweep_without_rates_is_explained() {
     let f = find(&figs, "rate_vs_balance");
     assert_svg(f);
     assert!(f.caption.contains(&format!(
-        "Trials without a rate: g = 2, b = 2: 3 of 3 trials without a rate ({reason})"
+        "Trials without a rate: g = 2, σ = 0.1, b = 2: 3 of 3 trials without a rate ({reason})"
     )));
     let html = render_balanced_html(&results, &figs, &ReportOptions::default());
     let escaped = reason.replace('>', "&gt;");
-    let row = [num_cell("2"), num_cell("2"), num_cell("0"), num_cell("3")].concat()
+    let row = [
+        num_cell("2"),
+        num_cell("0.1"),
+        num_cell("2"),
+        num_cell("0"),
+        num_cell("3"),
+    ]
+    .concat()
         + &[num_cell("—"), num_cell("—"), num_cell("∞")].concat();
     assert!(html.contains(&format!("<tr>{row}")), "no row {row}");
     assert!(html.contains(&format!("<td>{escaped}</td></tr>")));
