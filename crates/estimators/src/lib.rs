@@ -63,6 +63,7 @@ pub mod significance;
 pub mod spec;
 pub mod special;
 pub mod spectral;
+pub mod te;
 pub mod traits;
 pub mod validate;
 

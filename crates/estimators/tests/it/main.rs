@@ -23,3 +23,4 @@ mod spec;
 mod spectral_rate;
 mod spectral_welch;
 mod surrogate_reuse;
+mod transfer_entropy;
