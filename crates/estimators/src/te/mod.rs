@@ -12,8 +12,13 @@
 //! KSG (Frenzel–Pompe; its Theiler window counts rows, which within a trial are consecutive
 //! times) or binned plug-in.
 //!
-//! This is the estimator core of issue #19; the all-pairs matrix, surrogates that keep the
-//! target's history and the flow graph build on it.
+//! [`te_surrogate_test`] adds the null of surrogates that keep the target's own history
+//! ([`significance`]). This is the estimator core of issue #19; the all-pairs matrix and the
+//! flow graph build on it.
+
+pub mod significance;
+
+pub use significance::{TeSurrogates, TeTest, te_surrogate_test};
 
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};

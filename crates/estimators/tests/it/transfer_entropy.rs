@@ -232,3 +232,86 @@ fn refusals_name_their_argument() {
         "source"
     );
 }
+
+mod surrogates {
+    use infoscope_estimators::EstimatorError;
+    use infoscope_estimators::gaussian::Gaussian;
+    use infoscope_estimators::significance::Surrogate;
+    use infoscope_estimators::te::{TeEmbedding, TeSurrogates, te_surrogate_test};
+    use ndarray::{Array2, concatenate, Axis};
+
+    use super::var1;
+
+    fn trials(count: usize, len: usize, seed: u64) -> (Array2<f64>, Array2<f64>) {
+        let parts: Vec<_> = (0..count).map(|i| var1(len, 0.5, 0.6, 0.8, seed + i as u64)).collect();
+        let xs: Vec<_> = parts.iter().map(|p| p.0.view()).collect();
+        let ys: Vec<_> = parts.iter().map(|p| p.1.view()).collect();
+        (
+            concatenate(Axis(0), &xs).unwrap(),
+            concatenate(Axis(0), &ys).unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_coupled_direction_beats_every_surrogate_and_the_uncoupled_does_not() {
+        let (x, y) = super::var1(3000, 0.5, 0.6, 0.8, 11);
+        let g = Gaussian::default();
+        let emb = TeEmbedding::default();
+        let s = TeSurrogates {
+            kind: Surrogate::CircularShift { min_shift: 100 },
+            count: 49,
+            seed: 4,
+        };
+        let forward = te_surrogate_test(&g, y.view(), x.view(), &[3000], &emb, s).unwrap();
+        assert_eq!(forward.null.len(), 49);
+        assert_eq!(forward.p_value, 1.0 / 50.0);
+        assert!(forward.null_mean.abs() < 0.01 && forward.null_sd > 0.0);
+        let back = te_surrogate_test(&g, x.view(), y.view(), &[3000], &emb, s).unwrap();
+        assert!(back.p_value > 0.05, "uncoupled p = {}", back.p_value);
+    }
+
+    #[test]
+    fn trial_permutation_keeps_the_target_and_is_thread_count_independent() {
+        let (x, y) = trials(30, 40, 100);
+        let lengths = [40usize; 30];
+        let g = Gaussian::default();
+        let emb = TeEmbedding::default();
+        let s = TeSurrogates {
+            kind: Surrogate::Permutation,
+            count: 19,
+            seed: 9,
+        };
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let a = one.install(|| te_surrogate_test(&g, y.view(), x.view(), &lengths, &emb, s)).unwrap();
+        let b = two.install(|| te_surrogate_test(&g, y.view(), x.view(), &lengths, &emb, s)).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.p_value, 1.0 / 20.0);
+        // Block shuffles within trials too.
+        let blocks = TeSurrogates {
+            kind: Surrogate::BlockShuffle { block: 10 },
+            ..s
+        };
+        let c = te_surrogate_test(&g, y.view(), x.view(), &lengths, &emb, blocks).unwrap();
+        assert_eq!(c.p_value, 1.0 / 20.0);
+    }
+
+    #[test]
+    fn surrogates_that_do_not_fit_the_trials_are_refused_by_name() {
+        let (x, y) = trials(3, 20, 1);
+        let g = Gaussian::default();
+        let emb = TeEmbedding::default();
+        let name = |lengths: &[usize], kind: Surrogate, count: usize| {
+            let s = TeSurrogates { kind, count, seed: 0 };
+            match te_surrogate_test(&g, y.view(), x.view(), lengths, &emb, s).unwrap_err() {
+                EstimatorError::InvalidParameter { name, .. } => name,
+                other => panic!("{other}"),
+            }
+        };
+        assert_eq!(name(&[60], Surrogate::Permutation, 5), "surrogate");
+        assert_eq!(name(&[20, 25, 15], Surrogate::Permutation, 5), "surrogate");
+        assert_eq!(name(&[20; 3], Surrogate::CircularShift { min_shift: 11 }, 5), "min_shift");
+        assert_eq!(name(&[20; 3], Surrogate::BlockShuffle { block: 11 }, 5), "block");
+        assert_eq!(name(&[20; 3], Surrogate::Permutation, 0), "n_surrogates");
+    }
+}
