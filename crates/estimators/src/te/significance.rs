@@ -19,9 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::{TeEmbedding, transfer_entropy};
 use crate::error::{Result, ensure_param};
 use crate::estimate::Estimate;
-use crate::significance::{
-    Surrogate, check_count, mean_std, p_value, stream, surrogate_order,
-};
+use crate::significance::{Surrogate, check_count, mean_std, p_value, stream, surrogate_order};
 use crate::traits::ConditionalMutualInformation;
 
 /// How many surrogates of which kind, from which seed.
@@ -145,8 +143,10 @@ fn rearranged(
 /// `surrogates.count` = `n_surrogates` in error messages.
 ///
 /// # Errors
-/// As [`transfer_entropy`]; [`EstimatorError::InvalidParameter`] naming `n_surrogates`,
-/// `surrogate`, `min_shift` or `block` for a surrogate that does not fit the trials.
+/// As [`transfer_entropy`];
+/// [`EstimatorError::InvalidParameter`](crate::EstimatorError::InvalidParameter) naming
+/// `n_surrogates`, `surrogate`, `min_shift` or `block` for a surrogate that does not fit the
+/// trials.
 pub fn te_surrogate_test<E: ConditionalMutualInformation + Sync + ?Sized>(
     estimator: &E,
     source: ArrayView2<'_, f64>,
@@ -166,14 +166,8 @@ pub fn te_surrogate_test<E: ConditionalMutualInformation + Sync + ?Sized>(
         .into_par_iter()
         .map(|s| {
             let shuffled = rearranged(source, trial_lengths, surrogate, seed, s);
-            transfer_entropy(
-                estimator,
-                shuffled.view(),
-                target,
-                trial_lengths,
-                embedding,
-            )
-            .map(|e| e.value.nats())
+            transfer_entropy(estimator, shuffled.view(), target, trial_lengths, embedding)
+                .map(|e| e.value.nats())
         })
         .collect::<Result<Vec<f64>>>()?;
     let observed = estimate.value.nats();

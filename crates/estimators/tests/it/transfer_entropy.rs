@@ -238,12 +238,14 @@ mod surrogates {
     use infoscope_estimators::gaussian::Gaussian;
     use infoscope_estimators::significance::Surrogate;
     use infoscope_estimators::te::{TeEmbedding, TeSurrogates, te_surrogate_test};
-    use ndarray::{Array2, concatenate, Axis};
+    use ndarray::{Array2, Axis, concatenate};
 
     use super::var1;
 
     fn trials(count: usize, len: usize, seed: u64) -> (Array2<f64>, Array2<f64>) {
-        let parts: Vec<_> = (0..count).map(|i| var1(len, 0.5, 0.6, 0.8, seed + i as u64)).collect();
+        let parts: Vec<_> = (0..count)
+            .map(|i| var1(len, 0.5, 0.6, 0.8, seed + i as u64))
+            .collect();
         let xs: Vec<_> = parts.iter().map(|p| p.0.view()).collect();
         let ys: Vec<_> = parts.iter().map(|p| p.1.view()).collect();
         (
@@ -281,10 +283,20 @@ mod surrogates {
             count: 19,
             seed: 9,
         };
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-        let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let a = one.install(|| te_surrogate_test(&g, y.view(), x.view(), &lengths, &emb, s)).unwrap();
-        let b = two.install(|| te_surrogate_test(&g, y.view(), x.view(), &lengths, &emb, s)).unwrap();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        let a = one
+            .install(|| te_surrogate_test(&g, y.view(), x.view(), &lengths, &emb, s))
+            .unwrap();
+        let b = two
+            .install(|| te_surrogate_test(&g, y.view(), x.view(), &lengths, &emb, s))
+            .unwrap();
         assert_eq!(a, b);
         assert_eq!(a.p_value, 1.0 / 20.0);
         // Block shuffles within trials too.
@@ -302,7 +314,11 @@ mod surrogates {
         let g = Gaussian::default();
         let emb = TeEmbedding::default();
         let name = |lengths: &[usize], kind: Surrogate, count: usize| {
-            let s = TeSurrogates { kind, count, seed: 0 };
+            let s = TeSurrogates {
+                kind,
+                count,
+                seed: 0,
+            };
             match te_surrogate_test(&g, y.view(), x.view(), lengths, &emb, s).unwrap_err() {
                 EstimatorError::InvalidParameter { name, .. } => name,
                 other => panic!("{other}"),
@@ -310,8 +326,14 @@ mod surrogates {
         };
         assert_eq!(name(&[60], Surrogate::Permutation, 5), "surrogate");
         assert_eq!(name(&[20, 25, 15], Surrogate::Permutation, 5), "surrogate");
-        assert_eq!(name(&[20; 3], Surrogate::CircularShift { min_shift: 11 }, 5), "min_shift");
-        assert_eq!(name(&[20; 3], Surrogate::BlockShuffle { block: 11 }, 5), "block");
+        assert_eq!(
+            name(&[20; 3], Surrogate::CircularShift { min_shift: 11 }, 5),
+            "min_shift"
+        );
+        assert_eq!(
+            name(&[20; 3], Surrogate::BlockShuffle { block: 11 }, 5),
+            "block"
+        );
         assert_eq!(name(&[20; 3], Surrogate::Permutation, 0), "n_surrogates");
     }
 }
