@@ -39,3 +39,17 @@ where
     }
     Ok(())
 }
+
+/// Remove a file an earlier run of this tool wrote (the run directory was checked to be ours
+/// before the run started), so that a fresh run does not resume from it.
+pub(crate) fn remove_stale(path: &Path) -> Result<()> {
+    if path.exists() {
+        std::fs::remove_file(path).map_err(|e| {
+            AnalysisError::Io(infoscope_io::IoError::Write {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        })?;
+    }
+    Ok(())
+}

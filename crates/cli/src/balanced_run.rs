@@ -16,6 +16,7 @@ use infoscope_report::{ReportOptions, write_balanced_report};
 use crate::experiment::RunArgs;
 use crate::guard;
 use crate::output::outln;
+use crate::progress::Progress;
 
 /// Run the balanced experiment in `path` as `infoscope run` was asked to.
 pub fn run(args: &RunArgs, path: &Path) -> Result<()> {
@@ -29,43 +30,26 @@ pub fn run(args: &RunArgs, path: &Path) -> Result<()> {
     if !(args.resume && out.join("experiment.json").exists()) {
         guard::prepare_run_dir(&out, &exp, args.force)?;
     }
-    let (bar, tty) = crate::progress::bar(1);
+    let progress = Progress::new(1);
     let mut on = |p: BalancedProgress| {
         match p {
-            BalancedProgress::Stage { name, index, total } => {
-                bar.suspend(|| eprintln!("[{index}/{total}] {name}"));
-            }
-            BalancedProgress::Done { name, seconds } => {
-                bar.finish_and_clear();
-                eprintln!("      {name}: {seconds:.1} s");
-            }
+            BalancedProgress::Stage { name, index, total } => progress.stage(name, index, total),
+            BalancedProgress::Done { name, seconds } => progress.done(name, seconds),
             BalancedProgress::Sweep {
                 done,
                 total,
                 resumed,
-            } => {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-                bar.set_message("networks");
-                if resumed > 0 && done == resumed {
-                    bar.suspend(|| eprintln!("      {resumed} networks read back"));
-                }
-                if !tty {
-                    eprintln!("      networks {done}/{total}");
-                }
-            }
+            } => progress.networks(done, total, resumed),
             BalancedProgress::Epoch {
                 channels,
                 epoch,
                 epochs,
-            } => {
-                bar.set_length(epochs);
-                bar.set_position(epoch);
-                bar.set_message(format!("epochs, S = {channels}"));
-                if !tty {
-                    eprintln!("      S = {channels}: epoch {epoch}/{epochs}");
-                }
-            }
+            } => progress.step(
+                epochs,
+                epoch,
+                format!("epochs, S = {channels}"),
+                format!("S = {channels}: epoch {epoch}/{epochs}"),
+            ),
             _ => {}
         }
         ControlFlow::Continue(())

@@ -16,6 +16,7 @@ use infoscope_report::{ReportOptions, write_flux_report};
 use crate::experiment::RunArgs;
 use crate::guard;
 use crate::output::outln;
+use crate::progress::Progress;
 
 /// Run the flux experiment in `path` as `infoscope run` was asked to.
 pub fn run(args: &RunArgs, path: &Path) -> Result<()> {
@@ -42,42 +43,25 @@ pub fn run(args: &RunArgs, path: &Path) -> Result<()> {
     if !(args.resume && out.join("experiment.json").exists()) {
         guard::prepare_run_dir(&out, &exp, args.force)?;
     }
-    let (bar, tty) = crate::progress::bar(exp.sweep.total() as u64);
+    let progress = Progress::new(exp.sweep.total() as u64);
     let mut on = |p: FluxProgress| {
         match p {
-            FluxProgress::Stage { name, index, total } => {
-                bar.suspend(|| eprintln!("[{index}/{total}] {name}"));
-            }
-            FluxProgress::Done { name, seconds } => {
-                bar.finish_and_clear();
-                eprintln!("      {name}: {seconds:.1} s");
-            }
+            FluxProgress::Stage { name, index, total } => progress.stage(name, index, total),
+            FluxProgress::Done { name, seconds } => progress.done(name, seconds),
             FluxProgress::Sweep {
                 done,
                 total,
                 resumed,
-            } => {
-                bar.set_length(total as u64);
-                bar.set_position(done as u64);
-                bar.set_message("networks");
-                if resumed > 0 && done == resumed {
-                    bar.suspend(|| eprintln!("      {resumed} networks read back"));
-                }
-                if !tty {
-                    eprintln!("      networks {done}/{total}");
-                }
-            }
-            FluxProgress::Generation(g) => {
-                bar.set_length(g.generations);
-                bar.set_position(g.generation);
-                bar.set_message(format!("generations of run {} (best {:.4})", g.run, g.best));
-                if !tty {
-                    eprintln!(
-                        "      run {} generation {:>5}/{}  best fitness {:.5}",
-                        g.run, g.generation, g.generations, g.best
-                    );
-                }
-            }
+            } => progress.networks(done, total, resumed),
+            FluxProgress::Generation(g) => progress.step(
+                g.generations,
+                g.generation,
+                format!("generations of run {} (best {:.4})", g.run, g.best),
+                format!(
+                    "run {} generation {:>5}/{}  best fitness {:.5}",
+                    g.run, g.generation, g.generations, g.best
+                ),
+            ),
             _ => {}
         }
         ControlFlow::Continue(())

@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::arrays::{cube_out, table_out, vec_out};
 use crate::errors::{Result, param};
 use crate::flux::choice;
-use crate::flux_experiment::report_page;
+use crate::flux_experiment::{done_event, report_page, stage_event, sweep_event};
 use crate::ints::Int;
 use crate::json::{object, to_text};
 use crate::nets::Callback;
@@ -144,27 +144,13 @@ pub(crate) fn balanced_experiment_check(sections: &str) -> Result<String> {
 fn progress_dict<'py>(py: Python<'py>, p: &BalancedProgress) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     match *p {
-        BalancedProgress::Stage { name, index, total } => {
-            d.set_item("event", "stage")?;
-            d.set_item("name", name)?;
-            d.set_item("index", index)?;
-            d.set_item("total", total)?;
-        }
-        BalancedProgress::Done { name, seconds } => {
-            d.set_item("event", "done")?;
-            d.set_item("name", name)?;
-            d.set_item("seconds", seconds)?;
-        }
+        BalancedProgress::Stage { name, index, total } => stage_event(&d, name, index, total)?,
+        BalancedProgress::Done { name, seconds } => done_event(&d, name, seconds)?,
         BalancedProgress::Sweep {
             done,
             total,
             resumed,
-        } => {
-            d.set_item("event", "sweep")?;
-            d.set_item("done", done)?;
-            d.set_item("total", total)?;
-            d.set_item("resumed", resumed)?;
-        }
+        } => sweep_event(&d, done, total, resumed)?,
         BalancedProgress::Epoch {
             channels,
             epoch,

@@ -53,30 +53,49 @@ pub(crate) fn flux_experiment_check(sections: &str, base: PathBuf) -> Result<Str
     to_text(&FluxExperiment::from_toml(&text, "experiment", &base)?)
 }
 
+/// The `"stage"` event of an experiment run: stage `index` of `total` starts.
+pub(crate) fn stage_event(
+    d: &Bound<'_, PyDict>,
+    name: &str,
+    index: usize,
+    total: usize,
+) -> PyResult<()> {
+    d.set_item("event", "stage")?;
+    d.set_item("name", name)?;
+    d.set_item("index", index)?;
+    d.set_item("total", total)
+}
+
+/// The `"done"` event: a stage finished after `seconds`.
+pub(crate) fn done_event(d: &Bound<'_, PyDict>, name: &str, seconds: f64) -> PyResult<()> {
+    d.set_item("event", "done")?;
+    d.set_item("name", name)?;
+    d.set_item("seconds", seconds)
+}
+
+/// The `"sweep"` event: `done` of `total` networks, `resumed` of them read back.
+pub(crate) fn sweep_event(
+    d: &Bound<'_, PyDict>,
+    done: usize,
+    total: usize,
+    resumed: usize,
+) -> PyResult<()> {
+    d.set_item("event", "sweep")?;
+    d.set_item("done", done)?;
+    d.set_item("total", total)?;
+    d.set_item("resumed", resumed)
+}
+
 fn progress_dict<'py>(py: Python<'py>, p: &FluxProgress) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     match *p {
-        FluxProgress::Stage { name, index, total } => {
-            d.set_item("event", "stage")?;
-            d.set_item("name", name)?;
-            d.set_item("index", index)?;
-            d.set_item("total", total)?;
-        }
-        FluxProgress::Done { name, seconds } => {
-            d.set_item("event", "done")?;
-            d.set_item("name", name)?;
-            d.set_item("seconds", seconds)?;
-        }
+        FluxProgress::Stage { name, index, total } => stage_event(&d, name, index, total)?,
+        FluxProgress::Done { name, seconds } => done_event(&d, name, seconds)?,
         FluxProgress::Sweep {
             done,
             total,
             resumed,
-        } => {
-            d.set_item("event", "sweep")?;
-            d.set_item("done", done)?;
-            d.set_item("total", total)?;
-            d.set_item("resumed", resumed)?;
-        }
+        } => sweep_event(&d, done, total, resumed)?,
         FluxProgress::Generation(g) => {
             d.set_item("event", "generation")?;
             d.set_item("run", g.run)?;

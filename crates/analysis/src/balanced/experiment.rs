@@ -25,7 +25,7 @@ use super::sweep::{SweepConfig, SweepResults, SweepRun, summarise, sweep_network
 use super::training::{TrainingConfig, TrainingResults, train_run};
 use crate::error::{AnalysisError, Result, ensure_config};
 use crate::experiment::describe_toml_error;
-use crate::run_files::{record_experiment, stop};
+use crate::run_files::{record_experiment, remove_stale, stop};
 
 /// The schema version of [`BalancedResults`].
 pub const BALANCED_RESULTS_SCHEMA: u32 = 1;
@@ -311,19 +311,6 @@ pub fn run_balanced_experiment(
     };
     write_json(&out.join("results.json"), &results)?;
     Ok(results)
-}
-
-/// Remove a file of an earlier run of this tool (the run directory was checked to be ours).
-fn remove_stale(path: &Path) -> Result<()> {
-    if path.exists() {
-        std::fs::remove_file(path).map_err(|e| {
-            AnalysisError::Io(infoscope_io::IoError::Write {
-                path: path.to_path_buf(),
-                source: e,
-            })
-        })?;
-    }
-    Ok(())
 }
 
 /// The sweep, network by network, saved after each.

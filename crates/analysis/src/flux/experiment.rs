@@ -32,7 +32,7 @@ use super::measure::{BiasRule, Dynamics, FluxMeasures, MeasureConfig, network};
 use super::sweep::{SweepConfig, SweepNetwork, SweepResults, relations, sweep_point};
 use crate::error::{AnalysisError, Result, ensure_config};
 use crate::experiment::describe_toml_error;
-use crate::run_files::{record_experiment, stop};
+use crate::run_files::{record_experiment, remove_stale, stop};
 
 /// The schema version of [`FluxResults`].
 pub const FLUX_RESULTS_SCHEMA: u32 = 1;
@@ -469,13 +469,8 @@ fn run_evolution(
     let mut runs = Vec::with_capacity(config.runs);
     for r in 0..config.runs {
         let state = dir.join(format!("run_{r}.json"));
-        if !resume && state.exists() {
-            std::fs::remove_file(&state).map_err(|e| {
-                AnalysisError::Io(infoscope_io::IoError::Write {
-                    path: state.clone(),
-                    source: e,
-                })
-            })?;
+        if !resume {
+            remove_stale(&state)?;
         }
         let run = evolve_run(config, r, &exp.network, &exp.measure, &state, &mut |p| {
             on(FluxProgress::Generation(p))
